@@ -1,0 +1,23 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
+
+from __future__ import annotations
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+
+
+class KmsPendingError(AnsibleAWSError):
+    """Raised by the collection's API helpers; modules catch it once and call fail_json_aws_error."""
+
+
+class KmsPendingErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = KmsPendingError
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")

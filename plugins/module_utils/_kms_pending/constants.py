@@ -1,0 +1,41 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
+
+"""The values of the AWS KMS procedure "Creating an alarm that detects usage of a KMS key pending deletion".
+
+This is the one place these facts live: module defaults, role defaults and tests read or mirror them.
+"""
+
+from __future__ import annotations
+
+FILTER_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+FILTER_NAME = "KMSKeyPendingDeletion"
+METRIC_NAME = "KMSKeyPendingDeletionErrorCount"
+METRIC_NAMESPACE = "CloudTrailLogMetrics"
+METRIC_VALUE = "1"
+
+ALARM_NAME = "KMSKeyPendingDeletionErrorAlarm"
+ALARM_DESCRIPTION = (
+    "A KMS key that is scheduled for deletion was used. Once the key is deleted, data encrypted under it "
+    "cannot be decrypted. Find the call in CloudTrail (eventSource kms.amazonaws.com, errorMessage "
+    "'... is pending deletion.'), identify the key and the caller, and cancel the key deletion "
+    "(aws kms cancel-key-deletion --key-id KEY_ID) if the key is still needed."
+)
+COMPARISON_OPERATOR = "GreaterThanOrEqualToThreshold"
+THRESHOLD = 1.0
+EVALUATION_PERIODS = 1
+DATAPOINTS_TO_ALARM = 1
+TREAT_MISSING_DATA = "notBreaching"
+STATISTIC = "Sum"
+PERIOD = 60
+
+# CIS AWS Foundations Benchmark 4.7 / Security Hub CloudWatch.7: disabling or scheduling deletion of a CMK.
+CIS_FILTER_PATTERN = (
+    "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}"
+)
+CIS_FILTER_NAME = "KMSKeyDisableOrScheduleDeletion"
+CIS_METRIC_NAME = "KMSKeyDisableOrScheduleDeletionCount"
+CIS_ALARM_NAME = "KMSKeyDisableOrScheduleDeletionAlarm"
