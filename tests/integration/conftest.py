@@ -157,7 +157,6 @@ def run_playbook(aws_env, tmp_path_factory):
     env = dict(aws_env)
     env.update(
         ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_CALLBACKS_ENABLED="",
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_LOCALHOST_WARNING="false",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
