@@ -198,4 +198,11 @@ def put_request(metric_filter: dict[str, Any]) -> dict[str, Any]:
 
 def snake_filter(metric_filter: dict[str, Any]) -> dict[str, Any]:
     """The filter as the module returns it: snake_case keys, dimension names left as the user wrote them."""
-    return camel_dict_to_snake_dict(metric_filter, ignore_list=["dimensions"])
+    # camel_dict_to_snake_dict does not pass ignore_list down into lists, so the transformations get their own call.
+    snake = camel_dict_to_snake_dict(metric_filter, ignore_list=["metricTransformations"])
+    if "metric_transformations" in snake:
+        snake["metric_transformations"] = [
+            camel_dict_to_snake_dict(transformation, ignore_list=["dimensions"])
+            for transformation in snake["metric_transformations"]
+        ]
+    return snake
