@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# A Python >= 3.12 for .venv: found by tools/find-python, or `make test PYTHON=/path/to/python3.12`.
 PYTHON ?= $(shell tools/find-python)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -13,40 +14,61 @@ SANITY_TREE := $(CURDIR)/.build/sanity/ansible_collections/kmsguard/alarms
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
+# The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
+TEST_STAGES := lint sanity unit integration molecule
 
-.PHONY: help venv lint sanity unit integration molecule test demo bench clean
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration molecule test clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt tools/requirements-sanity.txt
 	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found: run make PYTHON=/path/to/python3.12" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r tools/requirements-sanity.txt
 	touch $@
 
-$(COLLECTION_LINK):
-	mkdir -p $(dir $@)
-	ln -sfn $(CURDIR) $@
+venv: $(VENV)/.installed  ## create .venv with the runtime and test requirements
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
-venv: $(VENV)/.installed $(COLLECTION_LINK)  ## create .venv with the runtime and test requirements
+lint: ruff ansible-lint changelog-lint  ## ruff, ansible-lint (production profile), changelog fragments
 
-lint: venv  ## ansible-lint (production profile) and ruff
-	$(BIN)/ruff check plugins tests tools
-	$(BIN)/ansible-lint --profile production
+ruff: venv  ## ruff lint and format check of the Python code
+	ruff check .
+	ruff format --check .
 
-sanity: venv  ## ansible-test sanity, offline-capable, on a copy of the tracked files
-	$(BIN)/python tools/prepare_sanity.py --tree $(SANITY_TREE)
-	cd $(SANITY_TREE) && $(BIN)/ansible-test sanity --python $$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --color no
+ansible-lint: venv  ## ansible-lint, production profile, offline (.ansible-lint)
+	ansible-lint --profile production
 
+changelog-lint: venv  ## antsibull-changelog lint of changelogs/
+	antsibull-changelog lint
+	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+sanity: venv  ## ansible-test sanity, offline, on a copy of the collection's files
+	python tools/prepare_sanity.py --tree $(SANITY_TREE)
+	cd $(SANITY_TREE) && ansible-test sanity --python $$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# pytest exits 5 when it collects no test: for these suites that is a defect, and make fails on it.
 unit: venv  ## pytest unit tests (no network)
-	$(BIN)/python -m pytest -q tests/unit
+	python -m pytest -q tests/unit
 
 integration: venv  ## real ansible-playbook runs against a moto server on 127.0.0.1
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
+	python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
 
-test: lint sanity unit integration  ## every check: lint, sanity, unit, integration, molecule
+# Scenarios live in extensions/molecule/<scenario>/ (collection-wide) or roles/<role>/molecule/<scenario>/.
+molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
+	@found=0; \
+	for dir in extensions roles/*; do \
+		compgen -G "$$dir/molecule/*/molecule.yml" > /dev/null || continue; \
+		found=1; echo "molecule test --all in $$dir"; \
+		(cd "$$dir" && molecule test --all); \
+	done; \
+	[ "$$found" = 1 ] || echo "molecule: no scenario yet (extensions/molecule/ or roles/*/molecule/)"
+
+test: venv  ## every check: lint, sanity, unit, integration, molecule (times each stage)
+	@MAKE="$(MAKE)" tools/run-stages $(TEST_STAGES)
 
 clean:  ## remove .venv, .build and test output
-	rm -rf $(VENV) .build tests/output .pytest_cache
+	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache

@@ -23,22 +23,14 @@ import boto3
 import pytest
 import yaml
 
+from collection_link import collections_path
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MOTO_ENDPOINT_SCRIPT = REPO_ROOT / "tests" / "support" / "moto_endpoint.py"
 CALLS_PATH = "/_kmsguard/calls"
 DEFAULT_REGION = "us-east-1"
 # moto's default account; STS GetCallerIdentity answers with it.
 ACCOUNT_ID = "123456789012"
-
-
-def collections_path() -> Path:
-    """A collections tree in which this checkout is ``kmsguard.alarms`` (the Makefile makes the same link)."""
-    tree = REPO_ROOT / ".build" / "collections"
-    link = tree / "ansible_collections" / "kmsguard" / "alarms"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO_ROOT, target_is_directory=True)
-    return tree
 
 
 @dataclass
@@ -139,7 +131,9 @@ class PlaybookRun:
             for task in play["tasks"]:
                 if task["task"]["name"] == name:
                     return task["hosts"][host]
-        raise KeyError(f"no task named {name!r} in {[t['task']['name'] for p in self.report['plays'] for t in p['tasks']]}")
+        raise KeyError(
+            f"no task named {name!r} in {[t['task']['name'] for p in self.report['plays'] for t in p['tasks']]}"
+        )
 
     @property
     def stats(self) -> dict:
