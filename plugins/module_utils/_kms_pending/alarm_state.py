@@ -122,7 +122,7 @@ def _evaluation_errors(evaluation_periods: int, datapoints_to_alarm: int) -> lis
         errors.append(f"evaluation_periods: {evaluation_periods} must be at least 1.")
     if datapoints_to_alarm < 1:
         errors.append(f"datapoints_to_alarm: {datapoints_to_alarm} must be at least 1.")
-    if datapoints_to_alarm > evaluation_periods:
+    if 1 <= evaluation_periods < datapoints_to_alarm:
         errors.append(
             f"datapoints_to_alarm: {datapoints_to_alarm} is more than evaluation_periods ({evaluation_periods}); "
             "an alarm goes off when M out of N periods breach, so datapoints_to_alarm (M) must be at most "
