@@ -1,0 +1,277 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""kmsguard.alarms.kms_pending_metric_filter in real ansible-playbook runs against the moto server.
+
+Outcomes are read back with boto3, and the server's call record holds the module to its API budget.
+Where moto differs from CloudWatch Logs the helpers say so; the pattern-matching checks of the procedure's
+filter pattern are unit tests, because moto does not implement TestMetricFilter.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+import pytest
+
+from collection_link import collections_path
+
+# The procedure's values are read from the collection itself, which is importable from its collections path.
+if str(collections_path()) not in sys.path:
+    sys.path.insert(0, str(collections_path()))
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants  # noqa: E402
+
+MODULE = "kmsguard.alarms.kms_pending_metric_filter"
+SIBLING = f"{constants.FILTER_NAME}Old"
+DESCRIBE = "DescribeMetricFilters"
+
+PROCEDURE_TRANSFORMATION = {
+    "metric_name": constants.METRIC_NAME,
+    "metric_namespace": constants.METRIC_NAMESPACE,
+    "metric_value": constants.METRIC_VALUE,
+}
+
+
+def procedure_filter(group: str, **transformation) -> dict:
+    """The procedure's filter as the module returns it (snake_case, no creation_time)."""
+    return {
+        "filter_name": constants.FILTER_NAME,
+        "log_group_name": group,
+        "filter_pattern": constants.FILTER_PATTERN,
+        "metric_transformations": [{**PROCEDURE_TRANSFORMATION, **transformation}],
+    }
+
+
+def task(name: str, **options) -> dict:
+    extra = {key: options.pop(key) for key in ("check_mode", "diff", "ignore_errors") if key in options}
+    return {"name": name, MODULE: options, **extra}
+
+
+def filters_named(logs, group: str, name: str) -> list[dict]:
+    """Every filter of the group named exactly ``name``, read back with boto3."""
+    found = logs.describe_metric_filters(logGroupName=group, filterNamePrefix=name)["metricFilters"]
+    return [metric_filter for metric_filter in found if metric_filter["filterName"] == name]
+
+
+def filter_in_effect(logs, group: str, name: str = constants.FILTER_NAME) -> dict | None:
+    # CloudWatch Logs replaces a filter on PutMetricFilter; moto 5.x appends a new one and lists it last.
+    named = filters_named(logs, group, name)
+    return named[-1] if named else None
+
+
+def transformation(metric_filter: dict) -> dict:
+    return metric_filter["metricTransformations"][0]
+
+
+@pytest.fixture
+def logs(aws_client):
+    return aws_client("logs")
+
+
+@pytest.fixture
+def log_group(logs, unique_name) -> str:
+    name = f"/aws/cloudtrail/{unique_name}"
+    logs.create_log_group(logGroupName=name)
+    return name
+
+
+def put_sibling(logs, group: str) -> dict:
+    """A filter whose name extends ours: the module must never read, change or delete it."""
+    sibling = {
+        "logGroupName": group,
+        "filterName": SIBLING,
+        "filterPattern": '{ $.eventSource = "kms.amazonaws.com" }',
+        "metricTransformations": [{"metricName": "Old", "metricNamespace": "Old", "metricValue": "7"}],
+    }
+    logs.put_metric_filter(**sibling)
+    return sibling
+
+
+def assert_sibling_untouched(logs, sibling: dict) -> None:
+    assert filters_named(logs, sibling["logGroupName"], SIBLING) == [sibling]
+
+
+def test_check_mode_on_create_predicts_and_writes_nothing(run_playbook, logs, log_group, moto_endpoint):
+    moto_endpoint.forget_calls()
+    run = run_playbook([task("create", log_group_name=log_group)], check=True, diff=True)
+
+    assert run.rc == 0, run.stdout
+    result = run.result("create")
+    assert result["changed"] is True
+    assert result["metric_filter"] == procedure_filter(log_group)
+    assert result["diff"] == {"before": {}, "after": procedure_filter(log_group)}
+    assert moto_endpoint.operations("logs") == [DESCRIBE, "DescribeLogGroups"]
+    assert filters_named(logs, log_group, constants.FILTER_NAME) == []
+
+
+def test_create_rerun_check_change_update_rerun_beside_a_prefix_sibling(run_playbook, logs, log_group):
+    sibling = put_sibling(logs, log_group)
+
+    created = run_playbook(
+        [task("create", log_group_name=log_group), task("re-run", log_group_name=log_group, diff=True)]
+    )
+    assert created.rc == 0, created.stdout
+    assert created.result("create")["changed"] is True
+    rerun = created.result("re-run")
+    assert rerun["changed"] is False
+    assert rerun["diff"] == {"before": procedure_filter(log_group), "after": procedure_filter(log_group)}
+    current = filter_in_effect(logs, log_group)
+    assert current["filterPattern"] == constants.FILTER_PATTERN
+    assert transformation(current) == {
+        "metricName": constants.METRIC_NAME,
+        "metricNamespace": constants.METRIC_NAMESPACE,
+        "metricValue": constants.METRIC_VALUE,
+    }
+    assert_sibling_untouched(logs, sibling)
+
+    change = {"log_group_name": log_group, "metric_value": "$.count", "default_value": 0}
+    checked = run_playbook([task("change", **change)], check=True, diff=True)
+    assert checked.rc == 0, checked.stdout
+    predicted = checked.result("change")
+    assert predicted["changed"] is True
+    expected_after = procedure_filter(log_group, metric_value="$.count", default_value=0.0)
+    assert predicted["diff"] == {"before": procedure_filter(log_group), "after": expected_after}
+    assert predicted["metric_filter"] == expected_after
+    assert transformation(filter_in_effect(logs, log_group))["metricValue"] == constants.METRIC_VALUE
+
+    updated = run_playbook([task("update", **change), task("re-run", **change)])
+    assert updated.rc == 0, updated.stdout
+    assert updated.result("update")["changed"] is True
+    assert updated.result("update")["metric_filter"] == expected_after
+    assert updated.result("re-run")["changed"] is False
+    assert transformation(filter_in_effect(logs, log_group)) == {
+        "metricName": constants.METRIC_NAME,
+        "metricNamespace": constants.METRIC_NAMESPACE,
+        "metricValue": "$.count",
+        "defaultValue": 0.0,
+    }
+    assert_sibling_untouched(logs, sibling)
+
+
+def test_delete_check_mode_then_delete_then_again(run_playbook, logs, log_group, moto_endpoint):
+    sibling = put_sibling(logs, log_group)
+    logs.put_metric_filter(
+        logGroupName=log_group,
+        filterName=constants.FILTER_NAME,
+        filterPattern=constants.FILTER_PATTERN,
+        metricTransformations=[
+            {
+                "metricName": constants.METRIC_NAME,
+                "metricNamespace": constants.METRIC_NAMESPACE,
+                "metricValue": constants.METRIC_VALUE,
+            }
+        ],
+    )
+
+    moto_endpoint.forget_calls()
+    gone = {"log_group_name": log_group, "state": "absent"}
+    run = run_playbook(
+        [task("check delete", check_mode=True, **gone), task("delete", **gone), task("delete again", **gone)],
+        diff=True,
+    )
+
+    assert run.rc == 0, run.stdout
+    check = run.result("check delete")
+    assert check["changed"] is True
+    assert check["diff"] == {"before": procedure_filter(log_group), "after": {}}
+    assert run.result("delete")["changed"] is True
+    assert run.result("delete")["metric_filter"] == {}
+    again = run.result("delete again")
+    assert again["changed"] is False
+    assert again["diff"] == {"before": {}, "after": {}}
+    # The check-mode task read and wrote nothing else: the only write is the real delete.
+    assert moto_endpoint.operations("logs") == [DESCRIBE, DESCRIBE, "DeleteMetricFilter", DESCRIBE]
+    assert filters_named(logs, log_group, constants.FILTER_NAME) == []
+    assert_sibling_untouched(logs, sibling)
+
+
+def test_call_budget(run_playbook, log_group, moto_endpoint):
+    moto_endpoint.forget_calls()
+    run = run_playbook(
+        [
+            task("create", log_group_name=log_group),
+            task("no change", log_group_name=log_group),
+            task("delete", log_group_name=log_group, state="absent"),
+        ]
+    )
+
+    assert run.rc == 0, run.stdout
+    assert [run.result(name)["changed"] for name in ("create", "no change", "delete")] == [True, False, True]
+    # Create: one read, one group check (see the module: moto does not reject a missing group), one write.
+    # No change: exactly one read. Delete: one read, one write. Nothing else, in any service.
+    assert moto_endpoint.operations() == [
+        *[DESCRIBE, "DescribeLogGroups", "PutMetricFilter"],
+        DESCRIBE,
+        *[DESCRIBE, "DeleteMetricFilter"],
+    ]
+
+
+def test_a_missing_log_group_fails_with_the_fix_and_writes_nothing(run_playbook, logs, unique_name, moto_endpoint):
+    missing = f"/aws/cloudtrail/{unique_name}-missing"
+    # A group whose name extends the missing one must not pass for it.
+    logs.create_log_group(logGroupName=f"{missing}-other")
+    moto_endpoint.forget_calls()
+
+    run = run_playbook(
+        [
+            task("check mode", log_group_name=missing, check_mode=True, ignore_errors=True),
+            task("apply", log_group_name=missing, ignore_errors=True),
+            task("absent", log_group_name=missing, state="absent"),
+        ]
+    )
+
+    for name in ("check mode", "apply"):
+        result = run.result(name)
+        assert result["failed"] is True
+        assert f"Log group '{missing}' does not exist in region us-east-1" in result["msg"]
+        assert "Create it" in result["msg"]
+        assert "CloudTrail" in result["msg"]
+    assert run.result("absent")["changed"] is False
+    assert "PutMetricFilter" not in moto_endpoint.operations("logs")
+    assert logs.describe_metric_filters(logGroupName=missing)["metricFilters"] == []
+
+
+VALIDATION_CASES = {
+    "empty-pattern": ({"filter_pattern": ""}, "filter_pattern must not be empty"),
+    "colon-name": ({"filter_name": "KMS:Pending"}, "filter_name 'KMS:Pending' contains ':'"),
+    "star-name": ({"filter_name": "KMS*"}, "filter_name 'KMS*' contains '*'"),
+    "long-name": ({"filter_name": "x" * 513}, "is 513 characters long; at most 512 are allowed"),
+    "dollar-metric": ({"metric_name": "Errors$"}, "metric_name 'Errors$' contains '$'"),
+    "colon-namespace": ({"metric_namespace": "Cloud:Trail"}, "metric_namespace 'Cloud:Trail' contains ':'"),
+    "word-value": ({"metric_value": "one"}, "metric_value 'one' must be a number (such as 1) or a field of the event"),
+    "space-group": ({"log_group_name": "cloudtrail logs"}, "log_group_name 'cloudtrail logs' may contain only"),
+}
+
+
+@pytest.fixture(scope="module")
+def validation_run(run_playbook, aws_client, moto_endpoint):
+    """Every invalid task in one playbook (each run costs seconds), with the calls the server saw meanwhile."""
+    logs = aws_client("logs")
+    group = f"/aws/cloudtrail/kmsguard-{uuid.uuid4().hex[:10]}"
+    logs.create_log_group(logGroupName=group)
+    moto_endpoint.forget_calls()
+    # ignore_errors lets every case run; each result's failure is asserted below.
+    tasks = [
+        task(case, ignore_errors=True, **{"log_group_name": group, **options})
+        for case, (options, _message) in VALIDATION_CASES.items()
+    ]
+    run = run_playbook(tasks)
+    return run, moto_endpoint.operations(), logs.describe_metric_filters(logGroupName=group)["metricFilters"]
+
+
+def test_validation_makes_no_call_and_writes_nothing(validation_run):
+    run, operations, filters = validation_run
+    assert [run.result(case)["failed"] for case in VALIDATION_CASES] == [True] * len(VALIDATION_CASES)
+    assert operations == []
+    assert filters == []
+
+
+@pytest.mark.parametrize("case", list(VALIDATION_CASES))
+def test_validation_message_names_the_value_and_what_is_expected(validation_run, case):
+    run, _operations, _filters = validation_run
+    result = run.result(case)
+    assert result["failed"] is True
+    assert VALIDATION_CASES[case][1] in result["msg"]
