@@ -46,9 +46,12 @@ changelog-lint: venv  ## antsibull-changelog lint of changelogs/
 	antsibull-changelog lint
 	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
+# ansible-test shares its sanity virtual environments (~/.ansible/test/venv) between runs and builds them without
+# locking: the lock keeps two runs of this target from building the same one at the same time.
 sanity: venv  ## ansible-test sanity, offline, on a copy of the collection's files
 	python tools/prepare_sanity.py --tree $(SANITY_TREE)
-	cd $(SANITY_TREE) && ansible-test sanity --python $$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	cd $(SANITY_TREE) && flock $$HOME/.ansible/test/sanity.lock \
+		ansible-test sanity --python $$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # pytest exits 5 when it collects no test: for these suites that is a defect, and make fails on it.
 unit: venv  ## pytest unit tests (no network)
