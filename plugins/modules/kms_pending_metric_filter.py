@@ -24,7 +24,7 @@ description:
     C(applyOnTransformedLogs), C(fieldSelectionCriteria), C(emitSystemFieldDimensions)) are kept as they are
     when the filter is updated.
 author:
-  - kmsguard.alarms contributors
+  - kmsguard.alarms maintainers (@kmsguard)
 options:
   log_group_name:
     description:
