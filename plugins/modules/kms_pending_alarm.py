@@ -19,7 +19,7 @@ description:
   - The alarm is found by its exact name; an alarm whose name merely starts with O(alarm_name) is never touched.
   - All options are checked before any AWS call is made, and every problem found is reported at once.
 author:
-  - kmsguard.alarms contributors
+  - kmsguard.alarms maintainers (@kmsguard)
 options:
   state:
     description:

@@ -335,12 +335,12 @@ INVALID = [
 def test_every_validation_error_fails_before_any_call(run_playbook, moto_endpoint, unique_name):
     moto_endpoint.forget_calls()
     tasks = [
-        rescued(alarm_task(f"invalid {index}", alarm_name=unique_name, **opts))
-        for index, (opts, _) in enumerate(INVALID)
+        rescued(alarm_task(f"invalid {index}", alarm_name=unique_name, **options))
+        for index, (options, _fragments) in enumerate(INVALID)
     ]
     run = run_playbook(tasks)
     assert run.rc == 0, run.stdout  # every failure was rescued
-    for index, (_, fragments) in enumerate(INVALID):
+    for index, (_options, fragments) in enumerate(INVALID):
         result = run.result(f"invalid {index}")
         assert result.get("failed"), (index, result)
         for fragment in fragments:
@@ -387,9 +387,9 @@ def test_call_budget(run_playbook, moto_endpoint, unique_name, topic_arn):
         (alarm_task("delete again", alarm_name=unique_name, state="absent"), [DESCRIBE]),
     ]
     moto_endpoint.forget_calls()
-    run = run_playbook([task for task, _ in steps])
+    run = run_playbook([task for task, _operations in steps])
     assert run.rc == 0, run.stdout
-    assert moto_endpoint.operations() == [operation for _, operations in steps for operation in operations]
+    assert moto_endpoint.operations() == [operation for _task, operations in steps for operation in operations]
 
 
 def test_alarm_watches_the_metric_the_filter_publishes(run_playbook, aws_client, unique_name, topic_arn):

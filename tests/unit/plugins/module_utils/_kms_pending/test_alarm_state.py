@@ -243,7 +243,7 @@ def test_invalid_params(overrides, region, expected_fragments):
 def test_every_problem_is_reported_at_once():
     params = make_params(alarm_actions=["nope", FOREIGN_TOPIC], period=61, threshold=-2.0)
     errors = validation_errors(params, REGION)
-    assert [error.split(":")[0] for error in errors] == ["alarm_actions", "alarm_actions", "period", "threshold"]
+    assert [error.partition(":")[0] for error in errors] == ["alarm_actions", "alarm_actions", "period", "threshold"]
 
 
 # --- normalisation and comparison: (params, existing alarm, tags, expected changed, expected differing fields) ---
