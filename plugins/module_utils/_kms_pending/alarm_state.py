@@ -58,8 +58,28 @@ SNS_EXAMPLE = "arn:aws:sns:us-east-1:123456789012:alerts"
 # Validation: every message names the option, the bad value and what is expected.
 
 
+# Options with a default: an explicit null would bypass it, and PutMetricAlarm needs a value for each.
+NOT_NULL = (
+    "alarm_name",
+    "alarm_description",
+    "metric_name",
+    "metric_namespace",
+    "statistic",
+    "comparison_operator",
+    "threshold",
+    "period",
+    "evaluation_periods",
+    "datapoints_to_alarm",
+    "treat_missing_data",
+    "actions_enabled",
+)
+
+
 def validation_errors(params: dict, region: str | None) -> list[str]:
     """Every problem of ``params`` for an alarm in ``region`` (the module's resolved region), [] if none."""
+    null_errors = _null_errors(params)
+    if null_errors:
+        return null_errors
     if params["state"] == "absent":
         return _name_errors(params)
     return [
@@ -68,6 +88,15 @@ def validation_errors(params: dict, region: str | None) -> list[str]:
         *_period_errors(params["period"]),
         *_evaluation_errors(params["evaluation_periods"], params["datapoints_to_alarm"]),
         *_threshold_errors(params["threshold"]),
+    ]
+
+
+def _null_errors(params: dict) -> list[str]:
+    options = ("alarm_name",) if params["state"] == "absent" else NOT_NULL
+    return [
+        f"{option}: null is not a value for it; leave {option} out to get the procedure's default."
+        for option in options
+        if params[option] is None
     ]
 
 

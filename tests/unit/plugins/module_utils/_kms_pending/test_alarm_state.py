@@ -240,6 +240,17 @@ def test_invalid_params(overrides, region, expected_fragments):
         assert fragment in errors[0]
 
 
+@pytest.mark.parametrize("option", ["period", "threshold", "alarm_description", "actions_enabled", "statistic"])
+def test_explicit_null_is_rejected_not_crashed_on(option):
+    assert validation_errors(make_params(**{option: None}), REGION) == [
+        f"{option}: null is not a value for it; leave {option} out to get the procedure's default."
+    ]
+
+
+def test_explicit_null_settings_do_not_block_deletion():
+    assert validation_errors(make_params(state="absent", period=None), REGION) == []
+
+
 def test_every_problem_is_reported_at_once():
     params = make_params(alarm_actions=["nope", FOREIGN_TOPIC], period=61, threshold=-2.0)
     errors = validation_errors(params, REGION)
