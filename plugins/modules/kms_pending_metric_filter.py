@@ -213,22 +213,18 @@ def missing_log_group_message(module) -> str:
 
 
 def current_filter(module, client):
-    """The filter named exactly filter_name, or None; fails the module when a filter is wanted on a missing group."""
+    """The filter named exactly filter_name, or None; fails the module when a filter is wanted on a missing group.
+
+    DescribeMetricFilters answers ResourceNotFoundException for a missing log group, so the one read that finds
+    the filter also proves the group exists: no separate DescribeLogGroups call.
+    """
     params = module.params
     filters = metric_filters.describe_metric_filters(client, params["log_group_name"], params["filter_name"])
-    wanted = params["state"] == "present"
     if filters is None:
-        # AWS answers DescribeMetricFilters on a missing log group with ResourceNotFoundException.
-        if wanted:
+        if params["state"] == "present":
             module.fail_json(msg=missing_log_group_message(module))
         return None
-    metric_filter = metric_filter_state.find_filter(filters, params["filter_name"])
-    # moto (5.x) answers with an empty list instead, and its PutMetricFilter would then create the filter on a
-    # group that does not exist. Checking the group here, only when the filter is about to be created, keeps
-    # both honest while the no-change run stays at one read: a group that holds the filter exists.
-    if metric_filter is None and wanted and not metric_filters.log_group_exists(client, params["log_group_name"]):
-        module.fail_json(msg=missing_log_group_message(module))
-    return metric_filter
+    return metric_filter_state.find_filter(filters, params["filter_name"])
 
 
 def apply(client, plan) -> None:

@@ -56,9 +56,10 @@ def filters_named(logs, group: str, name: str) -> list[dict]:
 
 
 def filter_in_effect(logs, group: str, name: str = constants.FILTER_NAME) -> dict | None:
-    # CloudWatch Logs replaces a filter on PutMetricFilter; moto 5.x appends a new one and lists it last.
     named = filters_named(logs, group, name)
-    return named[-1] if named else None
+    # A put replaces the filter of the same name (the test endpoint makes moto do as CloudWatch Logs does).
+    assert len(named) <= 1, named
+    return named[0] if named else None
 
 
 def transformation(metric_filter: dict) -> dict:
@@ -102,7 +103,7 @@ def test_check_mode_on_create_predicts_and_writes_nothing(run_playbook, logs, lo
     assert result["changed"] is True
     assert result["metric_filter"] == procedure_filter(log_group)
     assert result["diff"] == {"before": {}, "after": procedure_filter(log_group)}
-    assert moto_endpoint.operations("logs") == [DESCRIBE, "DescribeLogGroups"]
+    assert moto_endpoint.operations("logs") == [DESCRIBE]
     assert filters_named(logs, log_group, constants.FILTER_NAME) == []
 
 
@@ -199,10 +200,9 @@ def test_call_budget(run_playbook, log_group, moto_endpoint):
 
     assert run.rc == 0, run.stdout
     assert [run.result(name)["changed"] for name in ("create", "no change", "delete")] == [True, False, True]
-    # Create: one read, one group check (see the module: moto does not reject a missing group), one write.
-    # No change: exactly one read. Delete: one read, one write. Nothing else, in any service.
+    # Create: one read, one write. No change: exactly one read. Delete: one read, one write. Nothing else.
     assert moto_endpoint.operations() == [
-        *[DESCRIBE, "DescribeLogGroups", "PutMetricFilter"],
+        *[DESCRIBE, "PutMetricFilter"],
         DESCRIBE,
         *[DESCRIBE, "DeleteMetricFilter"],
     ]
@@ -229,8 +229,9 @@ def test_a_missing_log_group_fails_with_the_fix_and_writes_nothing(run_playbook,
         assert "Create it" in result["msg"]
         assert "CloudTrail" in result["msg"]
     assert run.result("absent")["changed"] is False
-    assert "PutMetricFilter" not in moto_endpoint.operations("logs")
-    assert logs.describe_metric_filters(logGroupName=missing)["metricFilters"] == []
+    assert moto_endpoint.operations("logs") == [DESCRIBE, DESCRIBE, DESCRIBE]
+    with pytest.raises(logs.exceptions.ResourceNotFoundException):
+        logs.describe_metric_filters(logGroupName=missing)
 
 
 VALIDATION_CASES = {
@@ -262,3 +263,36 @@ def test_validation_names_the_value_makes_no_call_and_writes_nothing(run_playboo
     wrong |= {case: outcome for case, outcome in outcomes.items() if VALIDATION_CASES[case][1] not in outcome[1]}
     assert wrong == {}
     assert logs.describe_metric_filters(logGroupName=log_group)["metricFilters"] == []
+
+
+def test_the_filter_is_found_on_a_later_page(run_playbook, logs, log_group, moto_endpoint):
+    # DescribeMetricFilters returns at most 50 filters a page: 60 siblings whose names extend ours come first,
+    # so the filter itself is on the second page.
+    for index in range(60):
+        logs.put_metric_filter(
+            logGroupName=log_group,
+            filterName=f"{constants.FILTER_NAME}{index:03d}",
+            filterPattern="{ $.eventSource = kms* }",
+            metricTransformations=[{"metricName": "Other", "metricNamespace": "Other", "metricValue": "1"}],
+        )
+    logs.put_metric_filter(
+        logGroupName=log_group,
+        filterName=constants.FILTER_NAME,
+        filterPattern=constants.FILTER_PATTERN,
+        metricTransformations=[
+            {
+                "metricName": constants.METRIC_NAME,
+                "metricNamespace": constants.METRIC_NAMESPACE,
+                "metricValue": constants.METRIC_VALUE,
+            }
+        ],
+    )
+    assert "nextToken" in logs.describe_metric_filters(logGroupName=log_group, filterNamePrefix=constants.FILTER_NAME)
+
+    moto_endpoint.forget_calls()
+    run = run_playbook([task("no change", log_group_name=log_group)])
+
+    assert run.rc == 0, run.stdout
+    assert run.result("no change")["changed"] is False
+    # One read of the filter, which took two pages.
+    assert moto_endpoint.operations() == [DESCRIBE, DESCRIBE]

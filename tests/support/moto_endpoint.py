@@ -27,6 +27,8 @@ import sys
 import threading
 from urllib.parse import parse_qs
 
+import moto_fidelity
+
 CALLS_PATH = "/_kmsguard/calls"
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 _RPC_V2_PATH = re.compile(r"/service/[^/]+/operation/(?P<operation>[^/?]+)")
@@ -94,6 +96,7 @@ def serve(port: int, port_file: str | None) -> None:
     from moto.moto_server.werkzeug_app import create_backend_app
     from werkzeug.serving import make_server
 
+    moto_fidelity.apply()
     app = CallRecorder(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     bound_port = server.server_address[1]

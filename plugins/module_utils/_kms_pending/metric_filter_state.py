@@ -125,13 +125,8 @@ def validate_params(params: dict[str, Any]) -> list[str]:
 
 
 def find_filter(filters: list[dict[str, Any]], filter_name: str) -> dict[str, Any] | None:
-    """The filter named exactly ``filter_name``: DescribeMetricFilters matches by prefix only.
-
-    AWS keeps one filter per name and log group. moto (5.x) appends on every PutMetricFilter instead of
-    replacing and lists the newest last, so the last exact match is the one in effect under both.
-    """
-    exact = [metric_filter for metric_filter in filters if metric_filter.get("filterName") == filter_name]
-    return exact[-1] if exact else None
+    """The filter named exactly ``filter_name``: DescribeMetricFilters matches by prefix only."""
+    return next((metric_filter for metric_filter in filters if metric_filter.get("filterName") == filter_name), None)
 
 
 def desired_filter(params: dict[str, Any]) -> dict[str, Any]:

@@ -29,15 +29,6 @@ def describe_metric_filters(client, log_group_name: str, filter_name_prefix: str
     return pages.build_full_result()["metricFilters"]
 
 
-@KmsPendingErrorHandler.common_error_handler("look up log group {log_group_name}")
-@AWSRetry.jittered_backoff()
-def log_group_exists(client, log_group_name: str) -> bool:
-    paginator = client.get_paginator("describe_log_groups")
-    pages = paginator.paginate(logGroupNamePrefix=log_group_name)
-    # The prefix also matches longer names (/aws/cloudtrail/org-old): only an exact name counts.
-    return any(group["logGroupName"] == log_group_name for group in pages.build_full_result()["logGroups"])
-
-
 @KmsPendingErrorHandler.common_error_handler("put metric filter {request[filterName]}")
 @AWSRetry.jittered_backoff()
 def put_metric_filter(client, request: dict[str, Any]) -> None:

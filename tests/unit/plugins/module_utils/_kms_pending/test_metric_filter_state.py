@@ -130,8 +130,6 @@ def test_deleting_checks_only_the_names():
         (["KMSKeyPendingDeletionOld"], None),
         (["KMSKeyPendingDeletionOld", "KMSKeyPendingDeletion"], 1),
         (["KMSKeyPendingDeletion", "KMSKeyPendingDeletion2", "KMSKeyPendingDeletionOld"], 0),
-        # AWS holds one filter per name; an emulator that appends on put lists the newest last.
-        (["KMSKeyPendingDeletion", "KMSKeyPendingDeletion"], 1),
     ],
 )
 def test_the_filter_is_found_by_its_exact_name(names, expected_index):

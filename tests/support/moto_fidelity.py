@@ -1,0 +1,81 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Make moto's CloudWatch Logs metric filters answer the way AWS does, where the collection depends on it.
+
+moto 5.x differs from AWS in ways that would let wrong code pass, or force right code to spend calls on moto:
+
+* PutMetricFilter on an existing name appends a second filter instead of replacing the first;
+* PutMetricFilter and DescribeMetricFilters on a log group that does not exist succeed instead of raising
+  ResourceNotFoundException ("The specified log group does not exist.");
+* DeleteMetricFilter of a filter that does not exist succeeds instead of raising ResourceNotFoundException;
+* DescribeMetricFilters never pages (AWS returns at most ``limit``, default 50, and a nextToken).
+
+``apply()`` patches those behaviours in the running moto server only; tests and the demo start it through
+moto_endpoint.py, so every client sees AWS's behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+
+PAGE_SIZE = 50
+
+
+def _require_group(backend, log_group_name: str | None) -> None:
+    from moto.logs.exceptions import ResourceNotFoundException
+
+    if log_group_name is not None and log_group_name not in backend.groups:
+        raise ResourceNotFoundException()
+
+
+def _put_metric_filter(self, filter_name, filter_pattern, log_group_name, metric_transformations) -> None:
+    _require_group(self, log_group_name)
+    kept = [
+        existing
+        for existing in self.filters.metric_filters
+        if (existing["filterName"], existing["logGroupName"]) != (filter_name, log_group_name)
+    ]
+    self.filters.metric_filters = kept
+    self.filters.add_filter(filter_name, filter_pattern, log_group_name, metric_transformations)
+
+
+def _delete_metric_filter(self, filter_name=None, log_group_name=None) -> None:
+    from moto.logs.exceptions import ResourceNotFoundException
+
+    _require_group(self, log_group_name)
+    before = len(self.filters.metric_filters)
+    self.filters.metric_filters = [
+        existing
+        for existing in self.filters.metric_filters
+        if (existing["filterName"], existing["logGroupName"]) != (filter_name, log_group_name)
+    ]
+    if len(self.filters.metric_filters) == before:
+        raise ResourceNotFoundException("The specified metric filter does not exist.")
+
+
+def _describe_metric_filters_page(original):
+    def describe_metric_filters(self) -> str:
+        _require_group(self.logs_backend, self._get_param("logGroupName"))
+        answer = json.loads(original(self))
+        filters = answer["metricFilters"]
+        start = int(self._get_param("nextToken") or 0)
+        end = start + int(self._get_param("limit") or PAGE_SIZE)
+        page = {"metricFilters": filters[start:end]}
+        if end < len(filters):
+            page["nextToken"] = str(end)
+        return json.dumps(page)
+
+    return describe_metric_filters
+
+
+def apply() -> None:
+    from moto.logs.models import LogsBackend
+    from moto.logs.responses import LogsResponse
+
+    LogsBackend.put_metric_filter = _put_metric_filter
+    LogsBackend.delete_metric_filter = _delete_metric_filter
+    # The original handler echoes the request's nextToken; only its filter selection is reused.
+    original = LogsResponse.describe_metric_filters
+    LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)
