@@ -55,6 +55,7 @@ ROLE_NAME_PREFIX = "kmsbench"
 BASELINE_NAME_PREFIX = "kmsbaseline"
 EMAILS = ["security@example.com"]
 SIDES = ("baseline", "role")
+AWS_COLLECTIONS = ("amazon.aws.", "community.aws.", "kmsguard.alarms.")
 _READ_OPERATION = re.compile(r"^(Describe|Get|List|Head|Lookup|Test|GET |HEAD )")
 
 
@@ -166,6 +167,30 @@ class Run:
     def tasks(self) -> int:
         return sum(len(play.get("tasks", [])) for play in self.report.get("plays", []))
 
+    def host_results(self):
+        for play in self.report.get("plays", []):
+            for task in play.get("tasks", []):
+                yield from task.get("hosts", {}).values()
+
+    @property
+    def aws_module_runs(self) -> int:
+        """Module executions that talk to AWS (the costly part of a task: a process per host)."""
+        return sum(
+            1 for result in self.host_results() if not result.get("skipped") and is_aws_action(result.get("action", ""))
+        )
+
+    def hosts_run(self) -> dict[str, tuple[str, int]]:
+        """Per task name: its action and on how many hosts it was not skipped."""
+        ran: dict[str, tuple[str, int]] = {}
+        for play in self.report.get("plays", []):
+            for task in play.get("tasks", []):
+                results = task.get("hosts", {}).values()
+                actions = {r.get("action", "") for r in results} - {""}
+                action, hosts = ran.get(task["task"]["name"], ("", 0))
+                hosts += sum(1 for r in results if not r.get("skipped"))
+                ran[task["task"]["name"]] = (action or ", ".join(sorted(actions)), hosts)
+        return ran
+
     def task_seconds(self) -> Counter:
         """Wall time of each task (first host start to last host end), by task name."""
         durations: Counter = Counter()
@@ -206,7 +231,9 @@ class BenchmarkError(RuntimeError):
     pass
 
 
-def run_playbook(side: Side, inventory: Path, regions: int, forks: int, endpoint: MotoEndpoint, work_dir: Path) -> Run:
+def run_playbook(
+    side: Side, inventory: Path, regions: int, forks: int, endpoint: MotoEndpoint, work_dir: Path, label: str
+) -> Run:
     command = [shutil.which("ansible-playbook", path=str(Path(sys.executable).parent)) or "ansible-playbook"]
     command += ["-i", str(inventory), "--forks", str(forks), str(side.playbook)]
     endpoint.forget_calls()
@@ -222,10 +249,12 @@ def run_playbook(side: Side, inventory: Path, regions: int, forks: int, endpoint
         log = work_dir / f"failed-{side.name}-{regions}.log"
         log.write_text(completed.stdout + "\n" + completed.stderr)
         raise BenchmarkError(f"{side.name} over {regions} region(s) failed (rc={completed.returncode}), see {log}")
-    return Run(side.name, regions, seconds, calls, report)
+    run = Run(side.name, regions, seconds, calls, report)
+    (work_dir / f"report-{side.name}-{regions}-{label}.json").write_text(json.dumps({"calls": calls, "report": report}))
+    return run
 
 
-def ansible_env(endpoint_url: str, credentials: dict[str, str]) -> dict[str, str]:
+def ansible_env(endpoint_url: str, credentials: dict[str, str], collections: Path) -> dict[str, str]:
     """A neutral environment: no user AWS or Ansible settings leak in, every AWS call goes to the endpoint."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ANSIBLE_"))}
     env.update(credentials)
@@ -234,7 +263,7 @@ def ansible_env(endpoint_url: str, credentials: dict[str, str]) -> dict[str, str
         AWS_DEFAULT_REGION="us-east-1",
         AWS_CONFIG_FILE=os.devnull,
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
+        ANSIBLE_COLLECTIONS_PATH=str(collections),
         ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
         ANSIBLE_LOCALHOST_WARNING="false",
@@ -259,6 +288,10 @@ def collections_path() -> Path:
 # Numbers
 
 
+def is_aws_action(action: str) -> bool:
+    return action.startswith(AWS_COLLECTIONS)
+
+
 def is_read(operation: str) -> bool:
     return bool(_READ_OPERATION.match(operation))
 
@@ -281,6 +314,7 @@ class Summary:
     reads: int
     writes: int
     tasks: int
+    module_runs: int
     changed: list[int]
 
     @classmethod
@@ -297,6 +331,7 @@ class Summary:
             reads=reads,
             writes=len(last.calls) - reads,
             tasks=last.tasks,
+            module_runs=last.aws_module_runs,
             changed=[run.changed for run in runs],
         )
 
@@ -306,21 +341,26 @@ def ratio(numerator: float, denominator: float) -> str:
 
 
 def results_table(sides: dict[str, Side], region_counts: list[int]) -> list[str]:
-    header = "| regions | side | wall median (s) | wall min (s) | API calls | reads / writes | tasks run | changed |"
-    lines = [header, "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    header = (
+        "| regions | side | wall median (s) | wall min (s) | API calls | reads / writes | tasks | AWS module runs "
+        "| changed |"
+    )
+    lines = [header, "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for count in region_counts:
         summaries = {name: Summary.of(side.runs[count]) for name, side in sides.items() if side.runs.get(count)}
         for name, summary in summaries.items():
             lines.append(
                 f"| {count} | {name} | {summary.median:.1f} | {summary.minimum:.1f} | {summary.calls} | "
-                f"{summary.reads} / {summary.writes} | {summary.tasks} | {max(summary.changed)} |"
+                f"{summary.reads} / {summary.writes} | {summary.tasks} | {summary.module_runs} | "
+                f"{max(summary.changed)} |"
             )
         if len(summaries) == 2:
             base, role = summaries["baseline"], summaries["role"]
             lines.append(
                 f"| {count} | **role / baseline** | **{ratio(role.median, base.median)}** | "
                 f"{ratio(role.minimum, base.minimum)} | **{ratio(role.calls, base.calls)}** | "
-                f"{ratio(role.reads, base.reads)} / {ratio(role.writes, base.writes)} | | |"
+                f"{ratio(role.reads, base.reads)} / {ratio(role.writes, base.writes)} | "
+                f"{ratio(role.tasks, base.tasks)} | {ratio(role.module_runs, base.module_runs)} | |"
             )
     return lines
 
@@ -343,15 +383,17 @@ def task_table(side: Side, count: int, limit: int = 12) -> list[str]:
     for run in side.runs[count]:
         for name, seconds in run.task_seconds().items():
             per_task.setdefault(name, []).append(seconds)
+    ran_on = side.runs[count][-1].hosts_run()
     total = sum(statistics.median(v) for v in per_task.values())
     ranked = sorted(per_task.items(), key=lambda item: -statistics.median(item[1]))
-    lines = ["| task | wall (s) | share |", "| --- | ---: | ---: |"]
+    lines = ["| task | action | hosts run | wall (s) | share |", "| --- | --- | ---: | ---: | ---: |"]
     for name, values in ranked[:limit]:
         median = statistics.median(values)
-        lines.append(f"| {name} | {median:.2f} | {100 * median / total:.0f}% |")
+        action, hosts = ran_on.get(name, ("", 0))
+        lines.append(f"| {name} | {action} | {hosts} | {median:.2f} | {100 * median / total:.0f}% |")
     if len(ranked) > limit:
         rest = sum(statistics.median(v) for _, v in ranked[limit:])
-        lines.append(f"| ({len(ranked) - limit} more tasks) | {rest:.2f} | {100 * rest / total:.0f}% |")
+        lines.append(f"| ({len(ranked) - limit} more tasks) | | | {rest:.2f} | {100 * rest / total:.0f}% |")
     return lines
 
 
@@ -500,6 +542,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=REPO_ROOT / "docs" / "benchmarks.md",
         help="Markdown report to write (default: docs/benchmarks.md); '-' writes none",
     )
+    parser.add_argument(
+        "--collections-path",
+        type=Path,
+        help="collections path holding the kmsguard.alarms to measure (default: this checkout, via .build/collections)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the work directory: inventories, playbooks, each run's JSON report and API calls (to profile)",
+    )
     args = parser.parse_args(argv)
     args.region_counts = sorted({int(n) for n in args.regions.split(",")})
     if not all(1 <= n <= len(REGIONS) for n in args.region_counts):
@@ -515,7 +567,7 @@ def log(message: str) -> None:
 
 
 def converge(side: Side, inventory: Path, regions: int, args, endpoint: MotoEndpoint, work_dir: Path) -> None:
-    run = run_playbook(side, inventory, regions, args.forks, endpoint, work_dir)
+    run = run_playbook(side, inventory, regions, args.forks, endpoint, work_dir, "converge")
     log(f"  converged {side.name} over {regions} region(s): {run.seconds:.1f} s, {run.changed} changed")
 
 
@@ -524,7 +576,9 @@ def time_rounds(sides: dict[str, Side], inventories: dict[int, Path], args, endp
     for round_number in range(1, args.rounds + 1):
         for count in args.region_counts:
             for name in order:
-                run = run_playbook(sides[name], inventories[count], count, args.forks, endpoint, work_dir)
+                run = run_playbook(
+                    sides[name], inventories[count], count, args.forks, endpoint, work_dir, f"round{round_number}"
+                )
                 sides[name].runs.setdefault(count, []).append(run)
                 log(
                     f"  round {round_number}, {count:2d} region(s), {name:8s}: {run.seconds:6.1f} s, "
@@ -539,7 +593,7 @@ def time_rounds(sides: dict[str, Side], inventories: dict[int, Path], args, endp
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if "role" in args.sides and not (ROLE_DIR / "tasks" / "main.yml").exists():
+    if "role" in args.sides and not args.collections_path and not (ROLE_DIR / "tasks" / "main.yml").exists():
         log(f"note: {ROLE_DIR.relative_to(REPO_ROOT)} does not exist yet: measuring the baseline only")
         args.sides = [s for s in args.sides if s != "role"]
         if not args.sides:
@@ -549,8 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = Path(tempfile.mkdtemp(prefix="kmsguard-bench-"))
     endpoint = MotoEndpoint(work_dir)
     try:
-        role_env = ansible_env(endpoint.url, {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
-        baseline_env = ansible_env(endpoint.url, assumed_role_credentials(endpoint.url, BASELINE_ACCOUNT))
+        collections = args.collections_path or collections_path()
+        role_env = ansible_env(
+            endpoint.url, {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}, collections
+        )
+        baseline_env = ansible_env(endpoint.url, assumed_role_credentials(endpoint.url, BASELINE_ACCOUNT), collections)
         largest = max(args.region_counts)
         inventories = {n: write_inventory(work_dir / f"inventory-{n}.yml", REGIONS[:n]) for n in args.region_counts}
         all_sides = {
@@ -580,7 +637,10 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(report(sides, args.region_counts, args, elapsed))
         log(f"\nwrote {args.output}")
     log(f"benchmark took {elapsed / 60:.1f} min")
-    shutil.rmtree(work_dir, ignore_errors=True)
+    if args.keep:
+        log(f"kept {work_dir}: report-SIDE-REGIONS-RUN.json holds each run's ansible report and API calls")
+    else:
+        shutil.rmtree(work_dir, ignore_errors=True)
     return 0
 
 
