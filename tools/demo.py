@@ -35,8 +35,10 @@ COLLECTIONS = REPO_ROOT / ".build" / "collections"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
-                    r"\s+failed=(?P<failed>\d+)")
+_RECAP = re.compile(
+    r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
+    r"\s+failed=(?P<failed>\d+)"
+)
 
 
 class DemoFailure(Exception):
@@ -137,8 +139,9 @@ def run_playbook(title: str, playbook: Path, env: dict[str, str], extra_args: li
     banner(f"{title}\n== $ {' '.join(_relative(part) for part in command)}")
     run_env = dict(env, ANSIBLE_DISPLAY_OK_HOSTS="false") if quiet else env
     started = time.monotonic()
-    process = subprocess.Popen(command, env=run_env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, bufsize=1)
+    process = subprocess.Popen(
+        command, env=run_env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
     recap: dict[str, dict[str, int]] = {}
     for line in process.stdout:
         print(line, end="", flush=True)
@@ -180,7 +183,9 @@ def region_summary(session, endpoint_url: str, region: str, constants) -> list[s
     lines = [f"{region}:"]
     trails = client("cloudtrail").describe_trails(includeShadowTrails=True)["trailList"]
     for trail in trails:
-        status = client("cloudtrail").get_trail_status(Name=trail["TrailARN"]) if trail["HomeRegion"] == region else None
+        status = (
+            client("cloudtrail").get_trail_status(Name=trail["TrailARN"]) if trail["HomeRegion"] == region else None
+        )
         where = "multi-region" if trail.get("IsMultiRegionTrail") else "this region"
         home = "" if trail["HomeRegion"] == region else f", home {trail['HomeRegion']}"
         logging = "" if status is None else f", logging {'on' if status.get('IsLogging') else 'OFF'}"
@@ -192,36 +197,50 @@ def region_summary(session, endpoint_url: str, region: str, constants) -> list[s
     logs = client("logs")
     filters = []
     for metric_name in (constants.METRIC_NAME, constants.CIS_METRIC_NAME):
-        filters += logs.describe_metric_filters(metricName=metric_name,
-                                                metricNamespace=constants.METRIC_NAMESPACE)["metricFilters"]
+        filters += logs.describe_metric_filters(metricName=metric_name, metricNamespace=constants.METRIC_NAMESPACE)[
+            "metricFilters"
+        ]
     for metric_filter in filters:
         group = logs.describe_log_groups(logGroupNamePrefix=metric_filter["logGroupName"])["logGroups"]
-        retention = next((g.get("retentionInDays") for g in group if g["logGroupName"] == metric_filter["logGroupName"]),
-                         None)
+        retention = next(
+            (g.get("retentionInDays") for g in group if g["logGroupName"] == metric_filter["logGroupName"]), None
+        )
         lines.append(f"  log group     {metric_filter['logGroupName']} (retention {retention or 'never expires'} days)")
         lines.append(f"  filter        {metric_filter['filterName']}: {metric_filter['filterPattern']}")
     if not filters:
         lines.append("  filter        none in this region")
 
     alarms = client("cloudwatch").describe_alarms(AlarmTypes=["MetricAlarm"])["MetricAlarms"]
-    ours = [alarm for alarm in alarms if alarm.get("Namespace") == constants.METRIC_NAMESPACE
-            and alarm.get("MetricName") in (constants.METRIC_NAME, constants.CIS_METRIC_NAME)]
+    ours = [
+        alarm
+        for alarm in alarms
+        if alarm.get("Namespace") == constants.METRIC_NAMESPACE
+        and alarm.get("MetricName") in (constants.METRIC_NAME, constants.CIS_METRIC_NAME)
+    ]
     sns = client("sns")
     for alarm in ours:
-        lines.append(f"  alarm         {alarm['AlarmName']}: {alarm['StateValue']} "
-                     f"({alarm['Statistic']} {alarm['ComparisonOperator']} {alarm['Threshold']:g} "
-                     f"over {alarm['Period']}s, missing data {alarm.get('TreatMissingData')})")
+        lines.append(
+            f"  alarm         {alarm['AlarmName']}: {alarm['StateValue']} "
+            f"({alarm['Statistic']} {alarm['ComparisonOperator']} {alarm['Threshold']:g} "
+            f"over {alarm['Period']}s, missing data {alarm.get('TreatMissingData')})"
+        )
         for topic_arn in alarm.get("AlarmActions", []):
             lines.append(f"  topic         {topic_arn}")
             subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
             for subscription in subscriptions:
-                lines.append(f"  subscription  {subscription['Protocol']} {subscription['Endpoint']} "
-                             f"({'pending confirmation' if subscription['SubscriptionArn'] == 'PendingConfirmation' else 'confirmed'})")
+                pending = subscription["SubscriptionArn"] == "PendingConfirmation"
+                lines.append(
+                    f"  subscription  {subscription['Protocol']} {subscription['Endpoint']} "
+                    f"({'pending confirmation' if pending else 'confirmed'})"
+                )
             if not subscriptions:
                 lines.append("  subscription  none")
     if not ours:
-        lines.append("  alarm         none in this region (covered by the account's home region)"
-                     if any(t.get("IsMultiRegionTrail") for t in trails) else "  alarm         none")
+        lines.append(
+            "  alarm         none in this region (covered by the account's home region)"
+            if any(t.get("IsMultiRegionTrail") for t in trails)
+            else "  alarm         none"
+        )
     return lines
 
 
@@ -249,12 +268,18 @@ def demo(work_dir: Path, args) -> None:
         runs["deploy"] = run_playbook("1. Deploy to 3 regions", site, env, [], quiet=False)
         runs["re-run"] = run_playbook("2. Deploy again (must report 0 changed)", site, env, [], quiet=not args.verbose)
         expect_no_change("2. re-run", runs["re-run"])
-        runs["check"] = run_playbook("3. Dry run with --check --diff (must report 0 changed)", site, env,
-                                     ["--check", "--diff"], quiet=not args.verbose)
+        runs["check"] = run_playbook(
+            "3. Dry run with --check --diff (must report 0 changed)",
+            site,
+            env,
+            ["--check", "--diff"],
+            quiet=not args.verbose,
+        )
         expect_no_change("3. --check --diff", runs["check"])
         if VERIFY_PLAYBOOK.exists():
-            runs["verify"] = run_playbook("4. Verify the chain (playbooks/verify.yml)", VERIFY_PLAYBOOK, env, [],
-                                          quiet=not args.verbose)
+            runs["verify"] = run_playbook(
+                "4. Verify the chain (playbooks/verify.yml)", VERIFY_PLAYBOOK, env, [], quiet=not args.verbose
+            )
         else:
             print("\n-- playbooks/verify.yml is not part of this version: verification step skipped", flush=True)
         print_summary(endpoint.url, constants)
@@ -282,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr, flush=True)
         return 130
-    print(f"\nDemo passed in {time.monotonic() - started:.0f}s: deployed, re-run with 0 changed, dry run with 0 changed.")
+    print(
+        f"\nDemo passed in {time.monotonic() - started:.0f}s: deployed, re-run with 0 changed, dry run with 0 changed."
+    )
     return 0
 
 
