@@ -12,7 +12,6 @@ created without a retry decorator) and turns boto errors into ``KmsPendingError`
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -20,18 +19,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from .common import KmsPendingErrorHandler
 
 
-class AlarmErrorHandler(KmsPendingErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        # CloudWatch reports a missing alarm as "ResourceNotFound"; CloudWatch Logs spells it with "Exception".
-        return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException"])
-
-
 def cloudwatch_client(module):
     return module.client("cloudwatch")
 
 
-@AlarmErrorHandler.list_error_handler("describe alarm {alarm_name}")
+@KmsPendingErrorHandler.list_error_handler("describe alarm {alarm_name}")
 @AWSRetry.jittered_backoff()
 def describe_alarm(client, alarm_name: str) -> dict | None:
     """The metric alarm named exactly ``alarm_name``, or None."""
@@ -40,32 +32,32 @@ def describe_alarm(client, alarm_name: str) -> dict | None:
     return next((alarm for alarm in response["MetricAlarms"] if alarm["AlarmName"] == alarm_name), None)
 
 
-@AlarmErrorHandler.common_error_handler("put alarm {request[AlarmName]}")
+@KmsPendingErrorHandler.common_error_handler("put alarm {request[AlarmName]}")
 @AWSRetry.jittered_backoff()
 def put_alarm(client, request: dict) -> None:
     client.put_metric_alarm(**request)
 
 
-@AlarmErrorHandler.deletion_error_handler("delete alarm {alarm_name}")
+@KmsPendingErrorHandler.deletion_error_handler("delete alarm {alarm_name}")
 @AWSRetry.jittered_backoff()
 def delete_alarm(client, alarm_name: str) -> bool:
     client.delete_alarms(AlarmNames=[alarm_name])
     return True
 
 
-@AlarmErrorHandler.list_error_handler("list tags of alarm {alarm_arn}", default_value={})
+@KmsPendingErrorHandler.list_error_handler("list tags of alarm {alarm_arn}", default_value={})
 @AWSRetry.jittered_backoff()
 def list_alarm_tags(client, alarm_arn: str) -> dict:
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceARN=alarm_arn)["Tags"])
 
 
-@AlarmErrorHandler.common_error_handler("tag alarm {alarm_arn}")
+@KmsPendingErrorHandler.common_error_handler("tag alarm {alarm_arn}")
 @AWSRetry.jittered_backoff()
 def tag_alarm(client, alarm_arn: str, tags: dict) -> None:
     client.tag_resource(ResourceARN=alarm_arn, Tags=ansible_dict_to_boto3_tag_list(tags))
 
 
-@AlarmErrorHandler.common_error_handler("untag alarm {alarm_arn}")
+@KmsPendingErrorHandler.common_error_handler("untag alarm {alarm_arn}")
 @AWSRetry.jittered_backoff()
 def untag_alarm(client, alarm_arn: str, tag_keys: list[str]) -> None:
     client.untag_resource(ResourceARN=alarm_arn, TagKeys=tag_keys)

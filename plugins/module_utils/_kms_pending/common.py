@@ -20,4 +20,5 @@ class KmsPendingErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code("ResourceNotFoundException")
+        # CloudWatch reports a missing alarm as "ResourceNotFound"; CloudWatch Logs spells it with "Exception".
+        return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException"])
