@@ -390,7 +390,8 @@ def task_table(side: Side, count: int, limit: int = 12) -> list[str]:
     for name, values in ranked[:limit]:
         median = statistics.median(values)
         action, hosts = ran_on.get(name, ("", 0))
-        lines.append(f"| {name} | {action} | {hosts} | {median:.2f} | {100 * median / total:.0f}% |")
+        short_name = name.split(" : ", 1)[-1]
+        lines.append(f"| {short_name} | {action} | {hosts} | {median:.2f} | {100 * median / total:.0f}% |")
     if len(ranked) > limit:
         rest = sum(statistics.median(v) for _, v in ranked[limit:])
         lines.append(f"| ({len(ranked) - limit} more tasks) | | | {rest:.2f} | {100 * rest / total:.0f}% |")
@@ -411,14 +412,17 @@ def collection_version(name: str) -> str:
     return "unknown"
 
 
-def machine_lines(load: tuple[float, float]) -> list[str]:
+def git_commit() -> str:
+    return subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+
+
+def machine_lines(load: tuple[float, float], commit: str) -> list[str]:
     from ansible.release import __version__ as ansible_core_version
     from moto import __version__ as moto_version
 
     galaxy = yaml.safe_load((REPO_ROOT / "galaxy.yml").read_text())
-    commit = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
     return [
         f"- CPU cores: {os.cpu_count()} ({platform.machine()}, {platform.system()} {platform.release()})",
         f"- Python {platform.python_version()}, ansible-core {ansible_core_version}, "
@@ -444,7 +448,7 @@ def report(sides: dict[str, Side], region_counts: list[int], args: argparse.Name
         "",
         "## Machine",
         "",
-        *machine_lines(args.load),
+        *args.machine,
         "",
         "## Method",
         "",
@@ -484,6 +488,45 @@ def report(sides: dict[str, Side], region_counts: list[int], args: argparse.Name
     return "\n".join(lines)
 
 
+def task_kind(action: str, hosts: int) -> str:
+    if hosts == 0:
+        return "skipped on every host"
+    if not is_aws_action(action):
+        return "controller-only (no AWS call)"
+    return "AWS module on one host" if hosts == 1 else "AWS module on every target"
+
+
+def time_by_kind(side: Side, count: int) -> dict[str, tuple[int, float]]:
+    """Tasks and their median wall time, grouped by what they cost: AWS module runs, controller work, skips."""
+    ran_on = side.runs[count][-1].hosts_run()
+    per_task: dict[str, list[float]] = {}
+    for run in side.runs[count]:
+        for name, seconds in run.task_seconds().items():
+            per_task.setdefault(name, []).append(seconds)
+    kinds: dict[str, tuple[int, float]] = {}
+    for name, values in per_task.items():
+        kind = task_kind(*ran_on.get(name, ("", 0)))
+        tasks, seconds = kinds.get(kind, (0, 0.0))
+        kinds[kind] = (tasks + 1, seconds + statistics.median(values))
+    return kinds
+
+
+def profile_lines(side: Side, count: int) -> list[str]:
+    kinds = time_by_kind(side, count)
+    total = sum(seconds for _, seconds in kinds.values()) or 1.0
+    parts = [
+        f"{tasks} {kind} {seconds:.1f} s ({100 * seconds / total:.0f}%)"
+        for kind, (tasks, seconds) in sorted(kinds.items(), key=lambda item: -item[1][1])
+    ]
+    services = Counter(call["service"] for call in side.runs[count][-1].calls)
+    calls = sum(services.values()) or 1
+    top = ", ".join(f"{service} {n} ({100 * n / calls:.0f}%)" for service, n in services.most_common(4))
+    return [
+        f"- {side.name}, {count} regions, where the time goes (task wall time, median): " + "; ".join(parts) + ".",
+        f"- {side.name}, {count} regions, API calls by service: {top}.",
+    ]
+
+
 def findings_lines(sides: dict[str, Side], region_counts: list[int]) -> list[str]:
     notes = []
     largest = max(region_counts)
@@ -515,6 +558,8 @@ def findings_lines(sides: dict[str, Side], region_counts: list[int]) -> list[str
             f"{base_summary.calls} calls, {base_summary.calls / largest:.1f} per region, all but "
             f"{base_summary.writes} of them reads."
         )
+    for side in sides.values():
+        notes += profile_lines(side, largest)
     return notes
 
 
@@ -591,8 +636,15 @@ def time_rounds(sides: dict[str, Side], inventories: dict[int, Path], args, endp
             order.reverse()
 
 
+def _interrupted(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stop cleanly on SIGTERM/SIGINT too: the running playbook is killed and the moto server stopped.
+    signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     if "role" in args.sides and not args.collections_path and not (ROLE_DIR / "tasks" / "main.yml").exists():
         log(f"note: {ROLE_DIR.relative_to(REPO_ROOT)} does not exist yet: measuring the baseline only")
         args.sides = [s for s in args.sides if s != "role"]
@@ -600,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     started = time.perf_counter()
     load_at_start = os.getloadavg()[0]
+    args.commit = git_commit()
     work_dir = Path(tempfile.mkdtemp(prefix="kmsguard-bench-"))
     endpoint = MotoEndpoint(work_dir)
     try:
@@ -627,7 +680,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         endpoint.stop()
     elapsed = time.perf_counter() - started
-    args.load = (load_at_start, os.getloadavg()[0])
+    args.machine = machine_lines((load_at_start, os.getloadavg()[0]), args.commit)
     log("")
     log("\n".join(results_table(sides, args.region_counts)))
     log("")
