@@ -1,0 +1,482 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The role ``kmsguard.alarms.pending_deletion_alarm`` through the collection's playbooks, on moto.
+
+Every test is one AWS account of its own: moto's STS hands out credentials for a role assumed in a fresh 12-digit
+account and maps them to that account. The runs get them from the environment (the standard credential chain)
+or, in the multi-account test, through the inventory's ``aws_assume_role_arn``. Tests thus share the worker's
+moto server without reset and without name clashes. Each run covers three regions: assertions are grouped per run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from collection_link import collections_path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SITE = REPO_ROOT / "playbooks" / "site.yml"
+TEARDOWN = REPO_ROOT / "playbooks" / "teardown.yml"
+REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
+EMAIL = "security-team@example.com"
+
+# The procedure's values, as the role's defaults name them.
+PREFIX = "kmsguard"
+TRAIL = f"{PREFIX}-trail"
+LOG_GROUP = f"/aws/cloudtrail/{PREFIX}"
+IAM_ROLE = f"{PREFIX}-cloudtrail-to-logs"
+TOPIC = f"{PREFIX}-kms-pending-deletion"
+FILTER_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+FILTER_NAME = "KMSKeyPendingDeletion"
+METRIC_NAME = "KMSKeyPendingDeletionErrorCount"
+NAMESPACE = "CloudTrailLogMetrics"
+ALARM = "KMSKeyPendingDeletionErrorAlarm"
+CIS_FILTER_PATTERN = (
+    "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}"
+)
+CIS_ALARM = "KMSKeyDisableOrScheduleDeletionAlarm"
+
+WRITE_PREFIXES = (
+    "Create",
+    "Put",
+    "Delete",
+    "Update",
+    "Tag",
+    "Untag",
+    "Start",
+    "Stop",
+    "Set",
+    "Subscribe",
+    "Unsubscribe",
+    "Attach",
+    "Detach",
+    "Add",
+    "Remove",
+)
+
+
+def is_write(operation: str) -> bool:
+    """A call that changes state. REST calls (S3) are recorded as ``METHOD /path``: any method but GET/HEAD."""
+    method = operation.split(" ", 1)[0]
+    if method.isupper() and " " in operation:
+        return method not in ("GET", "HEAD")
+    return operation.startswith(WRITE_PREFIXES)
+
+
+# --- one account per test ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    account_id: str
+    session: boto3.session.Session
+    credentials: dict
+    endpoint_url: str
+
+    @property
+    def deployer_role_arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:role/kmsguard-deployer"
+
+    def client(self, service: str, region: str = REGIONS[0]):
+        return self.session.client(service, region_name=region, endpoint_url=self.endpoint_url)
+
+
+@pytest.fixture
+def account(aws_client, aws_env) -> Account:
+    """A fresh account: moto maps the credentials of a role assumed in it to it."""
+    account_id = str(random.randrange(10**11, 10**12))
+    credentials = aws_client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/kmsguard-deployer", RoleSessionName="kmsguard-tests"
+    )["Credentials"]
+    session = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    return Account(
+        account_id=account_id, session=session, credentials=credentials, endpoint_url=aws_env["AWS_ENDPOINT_URL"]
+    )
+
+
+# --- real ansible-playbook runs of the collection's playbooks ---------------------------------------------------
+
+
+@dataclass
+class Run:
+    rc: int
+    report: dict
+    stdout: str
+    stderr: str
+    calls: list[dict]
+
+    @property
+    def operations(self) -> list[str]:
+        return [call["operation"] for call in self.calls]
+
+    @property
+    def changed(self) -> dict[str, int]:
+        return {host: stats["changed"] for host, stats in self.report.get("stats", {}).items()}
+
+    @property
+    def failed_hosts(self) -> dict[str, int]:
+        return {host: stats["failures"] for host, stats in self.report.get("stats", {}).items() if stats["failures"]}
+
+    @property
+    def writes(self) -> list[str]:
+        return [operation for operation in self.operations if is_write(operation)]
+
+    def failure_messages(self) -> str:
+        messages = [
+            str(result.get("msg", ""))
+            for play in self.report.get("plays", [])
+            for task in play["tasks"]
+            for result in task["hosts"].values()
+            if result.get("failed")
+        ]
+        return "\n".join(messages) or self.stdout[-3000:] + self.stderr[-3000:]
+
+    def changed_tasks(self) -> list[str]:
+        return [
+            f"{host}: {task['task']['name']}"
+            for play in self.report.get("plays", [])
+            for task in play["tasks"]
+            for host, result in task["hosts"].items()
+            if result.get("changed")
+        ]
+
+    def explain(self) -> str:
+        return (
+            f"rc={self.rc} changed={self.changed} failed={self.failed_hosts}\nchanged tasks: {self.changed_tasks()}"
+            f"\nwrites: {self.writes}\n{self.failure_messages()}"
+        )
+
+
+@pytest.fixture
+def deploy(account, aws_env, moto_endpoint, tmp_path):
+    """``deploy(hosts, playbook=SITE, check=False, assume_role=False, **role_vars)``: one run in the test's account.
+
+    ``hosts`` maps inventory host names to regions. The account's credentials come from the environment, or with
+    ``assume_role`` from the default credentials through the inventory's ``aws_assume_role_arn``. Returns a Run
+    with the json report and the API operations the run made (the worker's call record, which only this test
+    uses meanwhile).
+    """
+    base_env = dict(aws_env)
+    base_env.update(
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_RETRY_FILES_ENABLED="false",
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
+    )
+    account_env = dict(
+        base_env,
+        AWS_ACCESS_KEY_ID=account.credentials["AccessKeyId"],
+        AWS_SECRET_ACCESS_KEY=account.credentials["SecretAccessKey"],
+        AWS_SESSION_TOKEN=account.credentials["SessionToken"],
+    )
+
+    def run(
+        hosts: dict[str, str], playbook: Path = SITE, check: bool = False, assume_role: bool = False, **role_vars
+    ) -> Run:
+        group_vars = {
+            "ansible_connection": "local",
+            "ansible_python_interpreter": sys.executable,
+            "pending_deletion_alarm_emails": [EMAIL],
+        }
+        if assume_role:
+            group_vars["aws_assume_role_arn"] = account.deployer_role_arn
+        group_vars.update(role_vars)
+        env = base_env if assume_role else account_env
+        inventory = {
+            "all": {"vars": group_vars, "hosts": {name: {"aws_region": region} for name, region in hosts.items()}}
+        }
+        inventory_file = tmp_path / f"hosts-{random.randrange(10**8)}.yml"
+        inventory_file.write_text(yaml.safe_dump(inventory, sort_keys=False))
+        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory_file), str(playbook)]
+        command += ["--check", "--diff"] if check else []
+        moto_endpoint.forget_calls()
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+        try:
+            report = json.loads(completed.stdout)
+        except json.JSONDecodeError:
+            report = {}
+        return Run(
+            rc=completed.returncode,
+            report=report,
+            stdout=completed.stdout,
+            stderr=completed.stderr,
+            calls=moto_endpoint.calls(),
+        )
+
+    return run
+
+
+def three_regions(name: str = "target") -> dict[str, str]:
+    return {f"{name}-{region}": region for region in REGIONS}
+
+
+# --- what the account holds ---------------------------------------------------------------------------------------
+
+
+def own_trails(account: Account, region: str) -> list[dict]:
+    return account.client("cloudtrail", region).describe_trails(includeShadowTrails=False)["trailList"]
+
+
+def log_groups(account: Account, region: str) -> list[str]:
+    return [group["logGroupName"] for group in account.client("logs", region).describe_log_groups()["logGroups"]]
+
+
+def metric_filters(account: Account, region: str) -> list[dict]:
+    return account.client("logs", region).describe_metric_filters()["metricFilters"]
+
+
+def alarms(account: Account, region: str) -> dict[str, dict]:
+    found = account.client("cloudwatch", region).describe_alarms(AlarmTypes=["MetricAlarm"])["MetricAlarms"]
+    return {alarm["AlarmName"]: alarm for alarm in found}
+
+
+def topics(account: Account, region: str) -> list[str]:
+    return [topic["TopicArn"] for topic in account.client("sns", region).list_topics()["Topics"]]
+
+
+def iam_roles(account: Account) -> list[str]:
+    return [role["RoleName"] for role in account.client("iam").list_roles()["Roles"]]
+
+
+def buckets(account: Account) -> list[str]:
+    return [
+        bucket["Name"]
+        for bucket in account.client("s3").list_buckets()["Buckets"]
+        if account.account_id in bucket["Name"]
+    ]
+
+
+def assert_chain(
+    account: Account, region: str, log_group: str = LOG_GROUP, cis: bool = False, multi_region: bool | None = None
+) -> None:
+    """The whole chain in one region: trail -> log group -> filter -> alarm -> topic -> email."""
+    if multi_region is not None:
+        trail = next(t for t in own_trails(account, region) if t["Name"] == TRAIL)
+        assert trail["IsMultiRegionTrail"] is multi_region
+        assert trail["LogFileValidationEnabled"]
+        assert trail["CloudWatchLogsLogGroupArn"].split(":log-group:")[1].removesuffix(":*") == log_group
+        assert trail["CloudWatchLogsRoleArn"].endswith(f":role/{IAM_ROLE}")
+        assert account.client("cloudtrail", region).get_trail_status(Name=trail["TrailARN"])["IsLogging"]
+        selectors = account.client("cloudtrail", region).get_event_selectors(TrailName=trail["TrailARN"])
+        basic = selectors.get("EventSelectors") or []
+        advanced = selectors.get("AdvancedEventSelectors") or []
+        # Management events, read and write: KMS cryptographic calls are read events. No selector at all is
+        # CloudTrail's default, all management events (moto reports it as empty lists, AWS as the default selector).
+        assert (
+            not (basic or advanced)
+            or any(s.get("ReadWriteType") == "All" and s.get("IncludeManagementEvents") for s in basic)
+            or any(
+                all(f.get("Field") != "readOnly" for f in s["FieldSelectors"])
+                and any(
+                    f.get("Field") == "eventCategory" and f.get("Equals") == ["Management"] for f in s["FieldSelectors"]
+                )
+                for s in advanced
+            )
+        ), selectors
+        assert log_group in log_groups(account, region)
+
+    filters = {f["filterName"]: f for f in metric_filters(account, region)}
+    assert filters[FILTER_NAME]["logGroupName"] == log_group
+    assert filters[FILTER_NAME]["filterPattern"] == FILTER_PATTERN
+    transformation = filters[FILTER_NAME]["metricTransformations"][0]
+    assert (transformation["metricName"], transformation["metricNamespace"], transformation["metricValue"]) == (
+        METRIC_NAME,
+        NAMESPACE,
+        "1",
+    )
+
+    topic_arn = f"arn:aws:sns:{region}:{account.account_id}:{TOPIC}"
+    assert topic_arn in topics(account, region)
+    subscriptions = account.client("sns", region).list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("email", EMAIL)]
+
+    found = alarms(account, region)
+    alarm = found[ALARM]
+    assert (alarm["MetricName"], alarm["Namespace"], alarm["Statistic"], alarm["Period"]) == (
+        METRIC_NAME,
+        NAMESPACE,
+        "Sum",
+        60,
+    )
+    assert (alarm["ComparisonOperator"], alarm["Threshold"], alarm["EvaluationPeriods"]) == (
+        "GreaterThanOrEqualToThreshold",
+        1.0,
+        1,
+    )
+    assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmActions"] == [topic_arn]
+    if cis:
+        assert filters["KMSKeyDisableOrScheduleDeletion"]["filterPattern"] == CIS_FILTER_PATTERN
+        assert found[CIS_ALARM]["AlarmActions"] == [topic_arn]
+    else:
+        assert CIS_ALARM not in found
+        assert "KMSKeyDisableOrScheduleDeletion" not in filters
+
+
+def assert_nothing(account: Account, region: str, trails: bool = True) -> None:
+    if trails:
+        assert own_trails(account, region) == []
+    assert log_groups(account, region) == []
+    assert metric_filters(account, region) == []
+    assert alarms(account, region) == {}
+    assert topics(account, region) == []
+
+
+def assert_trail_removed(run: Run, region: str) -> None:
+    """The teardown deleted the trail of ``region``.
+
+    amazon.aws.cloudtrail deletes a trail by its ARN, and moto 5.2 ignores DeleteTrail by ARN (it only matches
+    names), so the trail stays listed on moto: the call record is the evidence.
+    """
+    assert {"service": "cloudtrail", "operation": "DeleteTrail", "region": region} in run.calls, run.explain()
+
+
+# --- tests --------------------------------------------------------------------------------------------------------
+
+
+def test_account_topology_check_apply_rerun_and_teardown(deploy, account):
+    """One multi-region trail and one alarm in the home region; honest check mode; 0 changed; teardown keeps logs."""
+    hosts = three_regions()
+
+    dry_run = deploy(hosts, check=True)
+    assert dry_run.rc == 0, dry_run.explain()
+    assert dry_run.changed[f"target-{REGIONS[0]}"] > 0, "check mode on an empty account must report what it would do"
+    assert dry_run.writes == [], dry_run.explain()
+    for region in REGIONS:
+        assert_nothing(account, region)
+
+    applied = deploy(hosts)
+    assert applied.rc == 0, applied.explain()
+    assert applied.changed[f"target-{REGIONS[1]}"] == applied.changed[f"target-{REGIONS[2]}"] == 0
+    assert applied.operations.count("CreateRole") == 1
+    assert applied.operations.count("CreateTrail") == 1
+    assert_chain(account, REGIONS[0], multi_region=True)
+    for region in REGIONS[1:]:  # covered by the multi-region trail, nothing of their own
+        assert_nothing(account, region)
+    assert iam_roles(account).count(IAM_ROLE) == 1
+    assert len(buckets(account)) == 1
+
+    rerun = deploy(hosts)
+    assert rerun.rc == 0, rerun.explain()
+    assert set(rerun.changed.values()) == {0}, rerun.explain()
+    assert rerun.writes == [], rerun.explain()
+
+    converged_dry_run = deploy(hosts, check=True)
+    assert converged_dry_run.rc == 0, converged_dry_run.explain()
+    assert set(converged_dry_run.changed.values()) == {0}, converged_dry_run.explain()
+    assert converged_dry_run.writes == [], converged_dry_run.explain()
+
+    removed = deploy(hosts, playbook=TEARDOWN)
+    assert removed.rc == 0, removed.explain()
+    home = REGIONS[0]
+    assert_trail_removed(removed, home)
+    assert metric_filters(account, home) == []
+    assert alarms(account, home) == {}
+    assert topics(account, home) == []
+    assert IAM_ROLE not in iam_roles(account)
+    assert log_groups(account, home) == [LOG_GROUP], "teardown keeps the log group"
+    assert len(buckets(account)) == 1, "teardown keeps the bucket with the logs"
+
+
+def test_regional_topology_cis_and_two_targets_of_one_region(deploy, account):
+    """A chain in every region, the CIS companion, the account-level role once, teardown with purge_logs.
+
+    The account is reached through ``aws_assume_role_arn`` (multi-account inventories).
+    """
+    hosts = three_regions()
+    hosts["second-target-eu-west-1"] = "eu-west-1"  # the same place twice in one run: must not race or fail
+    settings = {
+        "assume_role": True,
+        "pending_deletion_alarm_topology": "regional",
+        "pending_deletion_alarm_cis_alarm": True,
+    }
+
+    applied = deploy(hosts, **settings)
+    assert applied.rc == 0, applied.explain()
+    assert applied.operations.count("CreateRole") == 1, "the IAM role is per account, created once"
+    assert applied.operations.count("CreateTrail") == 3
+    for region in REGIONS:
+        assert_chain(account, region, cis=True, multi_region=False)
+    assert iam_roles(account).count(IAM_ROLE) == 1
+    assert len(buckets(account)) == 1
+
+    rerun = deploy(hosts, **settings)
+    assert rerun.rc == 0, rerun.explain()
+    # Checked after the teardown, so that one broken expectation does not hide the others.
+    rerun_problems = [] if set(rerun.changed.values()) == {0} and not rerun.writes else [rerun.explain()]
+
+    removed = deploy(hosts, playbook=TEARDOWN, pending_deletion_alarm_purge_logs=True, **settings)
+    assert removed.rc == 0, removed.explain()
+    for region in REGIONS:
+        assert_trail_removed(removed, region)
+        assert_nothing(account, region, trails=False)
+    assert IAM_ROLE not in iam_roles(account)
+    assert len(buckets(account)) == 1, "purge_logs alone keeps the bucket"
+    assert rerun_problems == [], "the re-run must report 0 changed and write nothing"
+
+
+def test_existing_log_group_is_reused_and_a_missing_one_fails_cleanly(deploy, account):
+    """No trail, bucket or IAM role when a trail already delivers to a log group; a missing group writes nothing."""
+    existing = "aws-controltower/CloudTrailLogs"
+    account.client("logs", REGIONS[0]).create_log_group(logGroupName=existing)
+    hosts = three_regions()
+
+    applied = deploy(hosts, pending_deletion_alarm_existing_log_group_name=existing)
+    assert applied.rc == 0, applied.explain()
+    assert not [
+        op
+        for op in applied.operations
+        if op in ("CreateTrail", "CreateRole", "CreateLogGroup") or op.startswith("PUT /" + PREFIX)
+    ], applied.explain()
+    assert_chain(account, REGIONS[0], log_group=existing)
+    assert own_trails(account, REGIONS[0]) == []
+    assert IAM_ROLE not in iam_roles(account)
+    assert buckets(account) == []
+    assert log_groups(account, REGIONS[0]) == [existing]
+
+    missing = "org/trail-logs-that-do-not-exist"
+    failed = deploy(hosts, pending_deletion_alarm_existing_log_group_name=missing)
+    assert failed.rc != 0
+    assert missing in failed.failure_messages(), failed.explain()
+    assert failed.writes == [], failed.explain()
+
+
+@pytest.mark.parametrize(
+    ("role_vars", "named_value"),
+    [
+        pytest.param(
+            {"pending_deletion_alarm_emails": ["security-team.example.com"]},
+            "security-team.example.com",
+            id="email-not-an-address",
+        ),
+        pytest.param({"pending_deletion_alarm_topology": "global"}, "global", id="unknown-topology"),
+        pytest.param({"bad_region": "eu-middle-9"}, "eu-middle-9", id="region-that-does-not-exist"),
+        pytest.param(
+            {"pending_deletion_alarm_topic_kms_key_id": "alias/aws/sns"}, "alias/aws/sns", id="aws-managed-sns-key"
+        ),
+    ],
+)
+def test_bad_input_fails_before_any_write(deploy, account, role_vars, named_value):
+    hosts = three_regions()
+    if "bad_region" in role_vars:
+        hosts[f"target-{REGIONS[2]}"] = role_vars.pop("bad_region")
+    failed = deploy(hosts, **role_vars)
+    assert failed.rc != 0, failed.explain()
+    assert failed.failed_hosts, failed.explain()
+    assert named_value in failed.failure_messages(), failed.explain()
+    assert failed.writes == [], failed.explain()
