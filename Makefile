@@ -36,15 +36,13 @@ venv: $(VENV)/.installed  ## create .venv with the runtime and test requirements
 lint: ruff ansible-lint changelog-lint  ## ruff, ansible-lint (production profile), changelog fragments
 
 ruff: venv  ## ruff lint and format check of the Python code
-	ruff check .
-	ruff format --check .
+	status=0; ruff check . || status=1; ruff format --check . || status=1; exit $$status
 
 ansible-lint: venv  ## ansible-lint, production profile, offline (.ansible-lint)
 	ansible-lint --profile production
 
 changelog-lint: venv  ## antsibull-changelog lint of changelogs/
-	antsibull-changelog lint
-	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+	antsibull-changelog lint && antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 
 # ansible-test shares its sanity virtual environments (~/.ansible/test/venv) between runs and builds them without
 # locking: the lock keeps two runs of this target from building the same one at the same time.
@@ -70,8 +68,8 @@ molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
 	done; \
 	[ "$$found" = 1 ] || echo "molecule: no scenario yet (extensions/molecule/ or roles/*/molecule/)"
 
-test: venv  ## every check: lint, sanity, unit, integration, molecule (times each stage)
-	@MAKE="$(MAKE)" tools/run-stages $(TEST_STAGES)
+test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, molecule (times each stage)
+	@MAKE="$(MAKE)" tools/run-stages venv -- $(TEST_STAGES)
 
 clean:  ## remove .venv, .build and test output
 	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache
