@@ -18,7 +18,12 @@ def log_group_names(logs, prefix: str) -> list[str]:
 
 
 def filter_names(logs, log_group: str) -> list[str]:
-    return [found["filterName"] for found in logs.describe_metric_filters(logGroupName=log_group)["metricFilters"]]
+    """The filters of the group; none where the group does not exist (CloudWatch Logs answers not found)."""
+    try:
+        found = logs.describe_metric_filters(logGroupName=log_group)["metricFilters"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [metric_filter["filterName"] for metric_filter in found]
 
 
 def test_group_defaults_reach_amazon_aws_and_our_modules(run_playbook, aws_client, unique_name, moto_endpoint):

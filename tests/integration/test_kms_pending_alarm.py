@@ -12,17 +12,10 @@ also hold the module to its call budget.
 from __future__ import annotations
 
 import datetime
-import sys
 
 import pytest
 
-from collection_link import collections_path
-
-# The procedure's values are read from the collection itself, which is importable from its collections path.
-if str(collections_path()) not in sys.path:
-    sys.path.insert(0, str(collections_path()))
-
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants  # noqa: E402
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 
 MODULE = "kmsguard.alarms.kms_pending_alarm"
 REGION = "us-east-1"  # the run's region: AWS_DEFAULT_REGION in the fixtures' environment

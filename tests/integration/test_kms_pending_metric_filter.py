@@ -11,17 +11,9 @@ filter pattern are unit tests, because moto does not implement TestMetricFilter.
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from collection_link import collections_path
-
-# The procedure's values are read from the collection itself, which is importable from its collections path.
-if str(collections_path()) not in sys.path:
-    sys.path.insert(0, str(collections_path()))
-
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants  # noqa: E402
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 
 MODULE = "kmsguard.alarms.kms_pending_metric_filter"
 SIBLING = f"{constants.FILTER_NAME}Old"

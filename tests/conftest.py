@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Unit tests import the collection as ``ansible_collections.kmsguard.alarms``, beside amazon.aws and community.aws.
+"""Tests import the collection as ``ansible_collections.kmsguard.alarms``, beside amazon.aws and community.aws.
 
-``ansible_collections`` is a namespace package: putting the checkout's collections path on ``sys.path`` adds
-``kmsguard.alarms`` to it while the collections of the installed ``ansible`` package stay importable.
+``ansible_collections`` is a namespace package: putting the checkout's collections path on ``sys.path`` (after
+making the link there, before any test module imports the collection) adds ``kmsguard.alarms`` to it while the
+collections of the installed ``ansible`` package stay importable.
 """
 
 from __future__ import annotations
