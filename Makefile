@@ -17,7 +17,7 @@ PYTEST_WORKERS ?= 2
 # The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
 TEST_STAGES := lint sanity unit integration molecule
 
-.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration molecule test clean
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration molecule test demo bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,12 @@ molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
 
 test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, molecule (times each stage)
 	@MAKE="$(MAKE)" tools/run-stages venv -- $(TEST_STAGES)
+
+demo: venv  ## deploy to 3 regions of a local moto server, re-run (0 changed), --check --diff, summary
+	python tools/demo.py
+
+bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
+	python tools/bench.py
 
 clean:  ## remove .venv, .build and test output
 	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache
