@@ -555,8 +555,8 @@ def findings_lines(sides: dict[str, Side], region_counts: list[int]) -> list[str
     if base_summary:
         notes.append(
             f"- The baseline runs {base_summary.tasks} tasks; over {largest} regions its no-change run makes "
-            f"{base_summary.calls} calls, {base_summary.calls / largest:.1f} per region, all but "
-            f"{base_summary.writes} of them reads."
+            f"{base_summary.calls} calls, {base_summary.calls / largest:.1f} per region, {base_summary.writes} of "
+            "them writes."
         )
     for side in sides.values():
         notes += profile_lines(side, largest)
