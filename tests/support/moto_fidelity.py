@@ -10,7 +10,9 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * PutMetricFilter and DescribeMetricFilters on a log group that does not exist succeed instead of raising
   ResourceNotFoundException ("The specified log group does not exist.");
 * DeleteMetricFilter of a filter that does not exist succeeds instead of raising ResourceNotFoundException;
-* DescribeMetricFilters never pages (AWS returns at most ``limit``, default 50, and a nextToken).
+* DescribeMetricFilters never pages (AWS returns at most ``limit``, default 50, and a nextToken);
+* DeleteTrail given the trail's ARN (as amazon.aws.cloudtrail passes it) deletes nothing; AWS accepts a name
+  or an ARN, and answers TrailNotFoundException for a trail that does not exist.
 
 ``apply()`` patches those behaviours in the running moto server only; tests and the demo start it through
 moto_endpoint.py, so every client sees AWS's behaviour.
@@ -70,10 +72,17 @@ def _describe_metric_filters_page(original):
     return describe_metric_filters
 
 
+def _delete_trail(self, name: str) -> None:
+    trail = self.get_trail(name)  # by name or ARN; raises TrailNotFoundException like AWS
+    del self.trails[trail.trail_name]
+
+
 def apply() -> None:
+    from moto.cloudtrail.models import CloudTrailBackend
     from moto.logs.models import LogsBackend
     from moto.logs.responses import LogsResponse
 
+    CloudTrailBackend.delete_trail = _delete_trail
     LogsBackend.put_metric_filter = _put_metric_filter
     LogsBackend.delete_metric_filter = _delete_metric_filter
     # The original handler echoes the request's nextToken; only its filter selection is reused.
