@@ -1,0 +1,145 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
+
+"""Decisions of sns_topic_encryption: input checks, then one comparison of the current and desired key.
+
+Pure functions (no AWS calls). SNS stores ``KmsMasterKeyId`` as it was set (a key ID, key ARN, alias name or alias
+ARN) and GetTopicAttributes returns that text, so the two sides are compared as strings; an unencrypted topic
+has no such attribute, which is the empty string here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
+
+AWS_MANAGED_SNS_ALIAS = "alias/aws/sns"
+CLOUDWATCH_KEY_POLICY_HINT = (
+    "Use a customer managed key whose key policy allows the service principal cloudwatch.amazonaws.com the actions "
+    "kms:Decrypt and kms:GenerateDataKey*."
+)
+
+# KMS key IDs: a UUID, or mrk- and 32 hex digits for a multi-Region key.
+_KEY_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32}")
+# KMS alias names: alias/ then letters, digits, /, _ or -, 256 characters in all at most.
+_ALIAS_NAME = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}")
+_KEY_FORMS = "a key ID, a key ARN, an alias name (alias/NAME) or an alias ARN"
+
+
+@dataclass(frozen=True)
+class EncryptionPlan:
+    """The topic's key before and after the run; the empty string means not encrypted."""
+
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def diff(self) -> dict[str, dict[str, str]]:
+        return {"before": {"kms_master_key_id": self.before}, "after": {"kms_master_key_id": self.after}}
+
+
+def is_aws_managed_sns_key(kms_key_id: str) -> bool:
+    """True for alias/aws/sns, as an alias name or as an alias ARN of any partition, region and account."""
+    if kms_key_id == AWS_MANAGED_SNS_ALIAS:
+        return True
+    parts = arns.parse_arn(kms_key_id)
+    return bool(parts) and parts["service"] == "kms" and parts["resource"] == AWS_MANAGED_SNS_ALIAS
+
+
+def _kms_arn_resource_problem(resource: str) -> str | None:
+    kind, _, name = resource.partition("/")
+    if kind == "key" and _KEY_ID.fullmatch(name):
+        return None
+    if kind == "alias" and _ALIAS_NAME.fullmatch(resource):
+        return None
+    return "a KMS ARN ends in key/KEY_ID or alias/NAME"
+
+
+def _kms_arn_problem(parts: dict[str, str]) -> str | None:
+    if parts["service"] != "kms":
+        return f"it is an ARN of {parts['service']}, not of kms"
+    if not arns.is_region_name(parts["region"]) or not re.fullmatch(r"\d{12}", parts["account_id"]):
+        return "a KMS ARN names the key's region and 12-digit account ID (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID)"
+    return _kms_arn_resource_problem(parts["resource"])
+
+
+def kms_key_id_problems(kms_key_id: str) -> list[str]:
+    """Why ``kms_key_id`` cannot encrypt a topic that CloudWatch alarms publish to; [] when it can."""
+    if kms_key_id == "":
+        return []
+    if is_aws_managed_sns_key(kms_key_id):
+        return [
+            f"kms_key_id {kms_key_id!r} is the AWS managed SNS key (alias/aws/sns): CloudWatch cannot publish alarm "
+            "notifications to a topic encrypted with it, because its key policy does not let CloudWatch use it and "
+            f"cannot be changed. {CLOUDWATCH_KEY_POLICY_HINT}"
+        ]
+    if _KEY_ID.fullmatch(kms_key_id) or _ALIAS_NAME.fullmatch(kms_key_id):
+        return []
+    parts = arns.parse_arn(kms_key_id)
+    problem = _kms_arn_problem(parts) if parts else "it is neither a KMS key ID, an alias name nor an ARN"
+    if problem is None:
+        return []
+    return [f"kms_key_id {kms_key_id!r} is not a KMS key: {problem}. Give {_KEY_FORMS}."]
+
+
+def topic_arn_problems(topic_arn: str, region: str | None) -> list[str]:
+    """Why ``topic_arn`` does not name an SNS topic in the module's region; [] when it does."""
+    parts = arns.parse_arn(topic_arn)
+    if not parts or parts["service"] != "sns":
+        return [f"topic_arn {topic_arn!r} is not an SNS topic ARN (expected arn:aws:sns:REGION:ACCOUNT_ID:TOPIC)."]
+    problem = arns.sns_topic_problem(parts)
+    if problem:
+        return [f"topic_arn {topic_arn!r} is not an SNS topic ARN: {problem}."]
+    if parts["region"] != region:
+        return [
+            f"topic_arn {topic_arn!r} is in region {parts['region']}, but the module runs in region {region}: "
+            f"set region: {parts['region']} (SNS finds a topic only through its own region's endpoint)."
+        ]
+    return []
+
+
+def validate_params(params: dict[str, Any], region: str | None) -> list[str]:
+    """Every problem with the module's options, each naming the bad value and what is expected."""
+    problems = topic_arn_problems(params["topic_arn"], region)
+    if params["state"] == "absent":
+        return problems
+    if params["kms_key_id"] is None:
+        return problems + ["kms_key_id is required with state=present (an empty string turns encryption off)."]
+    return problems + kms_key_id_problems(params["kms_key_id"])
+
+
+def current_key(attributes: dict[str, Any] | None) -> str:
+    """The topic's key as GetTopicAttributes reports it; the empty string when it is not encrypted."""
+    return (attributes or {}).get("KmsMasterKeyId") or ""
+
+
+def desired_key(params: dict[str, Any]) -> str:
+    return "" if params["state"] == "absent" else params["kms_key_id"]
+
+
+def plan_encryption(params: dict[str, Any], attributes: dict[str, Any] | None) -> EncryptionPlan:
+    """Decide from the options and the topic's attributes (None when the topic does not exist).
+
+    A missing topic has nothing to decrypt: with state=absent that is no change. The module fails before this
+    for a missing topic with state=present.
+    """
+    before = current_key(attributes)
+    after = before if attributes is None else desired_key(params)
+    return EncryptionPlan(before=before, after=after)
+
+
+def missing_topic_message(topic_arn: str, region: str | None) -> str:
+    return (
+        f"Topic {topic_arn} does not exist in region {region}. Create it first (for example with "
+        "community.aws.sns_topic), then set its encryption."
+    )

@@ -1,0 +1,168 @@
+#!/usr/bin/python
+
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: sns_topic_encryption
+version_added: 1.0.0
+short_description: Server-side encryption of an SNS topic with a customer managed KMS key
+description:
+  - Sets or removes the KMS key that encrypts an existing SNS topic at rest (the topic attribute
+    C(KmsMasterKeyId)), which M(community.aws.sns_topic) cannot set.
+  - Meant for the topic that CloudWatch alarms notify. CloudWatch can publish to an encrypted topic only when the
+    key's policy lets it use the key, so the AWS managed SNS key C(alias/aws/sns) is refused before any AWS call.
+  - A run that finds the topic as asked makes a single read call (GetTopicAttributes) and no write; otherwise
+    it writes the attribute once (SetTopicAttributes).
+  - The module never creates or deletes the topic, and touches no other attribute of it.
+author:
+  - kmsguard.alarms maintainers (@kmsguard)
+options:
+  topic_arn:
+    description:
+      - ARN of the SNS topic, in the region the module runs in (O(region)).
+      - With O(state=present) the topic must exist. If it does not, the module fails without writing anything.
+    type: str
+    required: true
+  kms_key_id:
+    description:
+      - The customer managed KMS key that encrypts the topic, as a key ID, a key ARN, an alias name
+        (C(alias/NAME)) or an alias ARN.
+      - The key's policy must allow the service principal C(cloudwatch.amazonaws.com) the actions C(kms:Decrypt)
+        and C(kms:GenerateDataKey*); otherwise alarm notifications to the topic are lost.
+      - C(alias/aws/sns), the AWS managed SNS key, is refused as an alias name and as an alias ARN;
+        CloudWatch cannot publish to a topic encrypted with it. Its key ID or key ARN cannot be recognised without
+        asking AWS KMS, so do not give it either.
+      - SNS keeps the value as it was set and reports it that way, so the same key given in another form (an
+        alias instead of its key ARN) is a change.
+      - An empty string turns the topic's encryption off.
+      - Required with O(state=present).
+    type: str
+  state:
+    description:
+      - V(present) encrypts the topic with O(kms_key_id) (or, when O(kms_key_id) is empty, leaves it unencrypted).
+      - V(absent) turns the topic's encryption off. A missing topic is not an error then.
+    type: str
+    choices: ["present", "absent"]
+    default: present
+notes:
+  - Check mode reads the topic's attributes, reports the same C(changed) and the predicted key, and writes nothing.
+  - The caller needs C(sns:GetTopicAttributes) and C(sns:SetTopicAttributes) on the topic.
+seealso:
+  - name: Encryption at rest for Amazon SNS
+    description: Server-side encryption of SNS topics, and the key policy CloudWatch needs.
+    link: https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
+  - module: community.aws.sns_topic
+  - module: kmsguard.alarms.kms_pending_alarm
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+  - kmsguard.alarms.attributes
+  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Encrypt the alarm topic with a customer managed key that CloudWatch may use
+  kmsguard.alarms.sns_topic_encryption:
+    topic_arn: arn:aws:sns:eu-west-1:123456789012:kmsguard-kms-pending-deletion
+    kms_key_id: alias/cloudwatch-alarms
+    region: eu-west-1
+
+- name: Create the topic, then encrypt it (the region set once for both)
+  module_defaults:
+    group/community.aws.aws:
+      region: eu-central-1
+    group/kmsguard.alarms.aws:
+      region: eu-central-1
+  block:
+    - name: The topic
+      community.aws.sns_topic:
+        name: kms-pending-deletion
+      register: topic
+    - name: Its encryption
+      kmsguard.alarms.sns_topic_encryption:
+        topic_arn: "{{ topic.sns_arn }}"
+        kms_key_id: arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+
+- name: Turn the topic's encryption off
+  kmsguard.alarms.sns_topic_encryption:
+    topic_arn: arn:aws:sns:eu-west-1:123456789012:kmsguard-kms-pending-deletion
+    state: absent
+    region: eu-west-1
+"""
+
+RETURN = r"""
+topic_arn:
+  description: ARN of the topic.
+  returned: always
+  type: str
+  sample: arn:aws:sns:eu-west-1:123456789012:kmsguard-kms-pending-deletion
+kms_master_key_id:
+  description:
+    - The key that encrypts the topic after the run (predicted in check mode), as it was set.
+    - An empty string when the topic is not encrypted (or, with O(state=absent), does not exist).
+  returned: always
+  type: str
+  sample: alias/cloudwatch-alarms
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state
+
+
+def current_attributes(module, client):
+    """The topic's attributes, or None; fails the module when a key is wanted on a missing topic."""
+    attributes = topic_encryption.get_topic_attributes(client, module.params["topic_arn"])
+    if attributes is None and module.params["state"] == "present":
+        module.fail_json(msg=topic_encryption_state.missing_topic_message(module.params["topic_arn"], module.region))
+    return attributes
+
+
+def do(module) -> None:
+    problems = topic_encryption_state.validate_params(module.params, module.region)
+    if problems:
+        module.fail_json(msg=" ".join(problems))
+
+    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
+    plan = topic_encryption_state.plan_encryption(module.params, current_attributes(module, client))
+    if plan.changed and not module.check_mode:
+        topic_encryption.set_kms_master_key_id(client, module.params["topic_arn"], plan.after)
+
+    result = {"changed": plan.changed, "topic_arn": module.params["topic_arn"], "kms_master_key_id": plan.after}
+    if module._diff:  # pylint: disable=protected-access
+        result["diff"] = plan.diff
+    module.exit_json(**result)
+
+
+def main() -> None:
+    argument_spec = {
+        "topic_arn": {"type": "str", "required": True},
+        "kms_key_id": {"type": "str", "no_log": False},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    }
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    try:
+        do(module)
+    except AnsibleAWSError as e:
+        module.fail_json_aws_error(e)
+
+
+if __name__ == "__main__":
+    main()
