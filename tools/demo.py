@@ -88,7 +88,7 @@ def start_endpoint(work_dir: Path) -> Endpoint:
             start_new_session=True,
         )
     endpoint = Endpoint(url="", process=process, log_path=log_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # moto imports every service backend on start: allow for a busy machine
     while not port_file.exists():
         if process.poll() is not None or time.monotonic() > deadline:
             endpoint.stop()
