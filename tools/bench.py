@@ -393,7 +393,7 @@ def task_table(side: Side, count: int, limit: int = 12) -> list[str]:
         short_name = name.split(" : ", 1)[-1]
         lines.append(f"| {short_name} | {action} | {hosts} | {median:.2f} | {100 * median / total:.0f}% |")
     if len(ranked) > limit:
-        rest = sum(statistics.median(v) for _, v in ranked[limit:])
+        rest = sum(statistics.median(v) for _task, v in ranked[limit:])
         lines.append(f"| ({len(ranked) - limit} more tasks) | | | {rest:.2f} | {100 * rest / total:.0f}% |")
     return lines
 
@@ -513,7 +513,7 @@ def time_by_kind(side: Side, count: int) -> dict[str, tuple[int, float]]:
 
 def profile_lines(side: Side, count: int) -> list[str]:
     kinds = time_by_kind(side, count)
-    total = sum(seconds for _, seconds in kinds.values()) or 1.0
+    total = sum(seconds for _count, seconds in kinds.values()) or 1.0
     parts = [
         f"{tasks} {kind} {seconds:.1f} s ({100 * seconds / total:.0f}%)"
         for kind, (tasks, seconds) in sorted(kinds.items(), key=lambda item: -item[1][1])
