@@ -58,15 +58,9 @@ unit: venv  ## pytest unit tests (no network)
 integration: venv  ## real ansible-playbook runs against a moto server on 127.0.0.1
 	python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
 
-# Scenarios live in extensions/molecule/<scenario>/ (collection-wide) or roles/<role>/molecule/<scenario>/.
+# Scenarios live in extensions/molecule/<scenario>/; from the collection root molecule finds them all.
 molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
-	@found=0; \
-	for dir in extensions roles/*; do \
-		compgen -G "$$dir/molecule/*/molecule.yml" > /dev/null || continue; \
-		found=1; echo "molecule test --all in $$dir"; \
-		(cd "$$dir" && molecule test --all); \
-	done; \
-	[ "$$found" = 1 ] || echo "molecule: no scenario yet (extensions/molecule/ or roles/*/molecule/)"
+	molecule test --all
 
 test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, molecule (times each stage)
 	@MAKE="$(MAKE)" tools/run-stages venv -- $(TEST_STAGES)
