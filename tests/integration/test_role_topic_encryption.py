@@ -1,0 +1,145 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Topic encryption through the role ``kmsguard.alarms.pending_deletion_alarm`` (playbooks/site.yml), on moto.
+
+Each test runs in a fresh account of its own (credentials of a role assumed in a random 12-digit account, which
+moto maps to that account), in one region.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from collection_link import collections_path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SITE = REPO_ROOT / "playbooks" / "site.yml"
+REGION = "eu-west-1"
+TOPIC = "kmsguard-kms-pending-deletion"
+KEY_ALIAS = "alias/cloudwatch-alarms"
+ENCRYPT_TASK = "Encrypt the topic with the customer managed KMS key"
+
+
+@pytest.fixture
+def account(aws_client, aws_env) -> dict:
+    account_id = str(random.randrange(10**11, 10**12))
+    credentials = aws_client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/kmsguard-deployer", RoleSessionName="kmsguard-tests"
+    )["Credentials"]
+    return {"account_id": account_id, "credentials": credentials, "endpoint_url": aws_env["AWS_ENDPOINT_URL"]}
+
+
+@pytest.fixture
+def sns(account):
+    credentials = account["credentials"]
+    session = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+    return session.client("sns", region_name=REGION, endpoint_url=account["endpoint_url"])
+
+
+@pytest.fixture
+def site(account, aws_env, moto_endpoint, tmp_path):
+    """``site(check=False, **role_vars)``: site.yml for one target in the test's account; (rc, report, operations)."""
+    credentials = account["credentials"]
+    env = dict(
+        aws_env,
+        AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
+        AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+        AWS_SESSION_TOKEN=credentials["SessionToken"],
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_RETRY_FILES_ENABLED="false",
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
+    )
+
+    def run(check: bool = False, **role_vars):
+        group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, **role_vars}
+        inventory = {"all": {"vars": group_vars, "hosts": {"target": {"aws_region": REGION}}}}
+        inventory_file = tmp_path / f"hosts-{random.randrange(10**8)}.yml"
+        inventory_file.write_text(yaml.safe_dump(inventory, sort_keys=False))
+        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory_file), str(SITE)]
+        command += ["--check", "--diff"] if check else []
+        moto_endpoint.forget_calls()
+        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+        try:
+            report = json.loads(completed.stdout)
+        except json.JSONDecodeError:
+            report = {"stdout": completed.stdout[-3000:], "stderr": completed.stderr[-3000:]}
+        return completed.returncode, report, moto_endpoint.operations()
+
+    return run
+
+
+def task_results(report: dict, name: str) -> list[dict]:
+    return [
+        result
+        for play in report.get("plays", [])
+        for task in play["tasks"]
+        # Role tasks are reported as "ROLE : NAME".
+        if task["task"]["name"].rpartition(" : ")[2] == name
+        for result in task["hosts"].values()
+    ]
+
+
+def changed_count(report: dict) -> int:
+    return sum(stats["changed"] for stats in report.get("stats", {}).values())
+
+
+def topic_key(sns, account: dict) -> str:
+    topic_arn = f"arn:aws:sns:{REGION}:{account['account_id']}:{TOPIC}"
+    return sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"].get("KmsMasterKeyId", "")
+
+
+def test_check_mode_predicts_then_deploy_encrypts_then_rerun_changes_nothing(site, sns, account):
+    rc, report, _ = site(check=True, pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
+    assert rc == 0, report
+    predictions = task_results(report, "Predict the topic that check mode did not create")
+    assert len(predictions) == 1, report
+    assert f"encrypted with KMS key {KEY_ALIAS}" in predictions[0]["msg"]
+    assert all(result.get("skipped") for result in task_results(report, ENCRYPT_TASK))
+
+    rc, report, _ = site(pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
+    assert rc == 0, report
+    [encrypted] = task_results(report, ENCRYPT_TASK)
+    assert encrypted["changed"] is True
+    assert topic_key(sns, account) == KEY_ALIAS
+
+    rc, report, operations = site(pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
+    assert rc == 0, report
+    assert changed_count(report) == 0, report
+    assert "SetTopicAttributes" not in operations
+
+    rc, report, operations = site(check=True, pending_deletion_alarm_topic_kms_key_id="")
+    assert rc == 0, report
+    [predicted] = task_results(report, ENCRYPT_TASK)
+    assert predicted["diff"] == {"before": {"kms_master_key_id": KEY_ALIAS}, "after": {"kms_master_key_id": ""}}
+    assert "SetTopicAttributes" not in operations
+    assert topic_key(sns, account) == KEY_ALIAS
+
+
+@pytest.mark.parametrize(
+    "kms_key_id", ["alias/aws/sns", "arn:aws:kms:eu-west-1:123456789012:alias/aws/sns", "not a key"]
+)
+def test_bad_topic_key_fails_before_any_aws_call(site, kms_key_id):
+    rc, report, operations = site(pending_deletion_alarm_topic_kms_key_id=kms_key_id)
+
+    assert rc != 0
+    messages = [
+        result["msg"]
+        for result in task_results(report, "Check the target and the inputs that the argument spec cannot express")
+    ]
+    assert json.dumps(kms_key_id) in messages[0]
+    assert operations == []
