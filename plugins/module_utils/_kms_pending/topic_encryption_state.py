@@ -100,6 +100,8 @@ def topic_arn_problems(topic_arn: str, region: str | None) -> list[str]:
     problem = arns.sns_topic_problem(parts)
     if problem:
         return [f"topic_arn {topic_arn!r} is not an SNS topic ARN: {problem}."]
+    if not region:
+        return [f"No region is set: set region: {parts['region']}, the region of topic_arn {topic_arn!r}."]
     if parts["region"] != region:
         return [
             f"topic_arn {topic_arn!r} is in region {parts['region']}, but the module runs in region {region}: "

@@ -95,7 +95,7 @@ def test_malformed_keys_are_named(kms_key_id, reason):
         (f"arn:aws:sns:{REGION}:123:alarms", REGION, "12-digit account ID"),
         (f"arn:aws:sns:nowhere:{ACCOUNT}:alarms", REGION, "topic's region"),
         (TOPIC, "us-east-1", "set region: eu-west-1"),
-        (TOPIC, None, "runs in region None"),
+        (TOPIC, None, "No region is set: set region: eu-west-1"),
     ],
 )
 def test_topic_arn_problems(topic_arn, region, reason):
