@@ -104,14 +104,15 @@ def topic_key(sns, account: dict) -> str:
 
 
 def test_check_mode_predicts_then_deploy_encrypts_then_rerun_changes_nothing(site, sns, account):
-    rc, report, _ = site(check=True, pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
+    rc, report, operations = site(check=True, pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
     assert rc == 0, report
+    assert not {"CreateTopic", "SetTopicAttributes"} & set(operations)
     predictions = task_results(report, "Predict the topic that check mode did not create")
     assert len(predictions) == 1, report
     assert f"encrypted with KMS key {KEY_ALIAS}" in predictions[0]["msg"]
     assert all(result.get("skipped") for result in task_results(report, ENCRYPT_TASK))
 
-    rc, report, _ = site(pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
+    rc, report, operations = site(pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
     assert rc == 0, report
     [encrypted] = task_results(report, ENCRYPT_TASK)
     assert encrypted["changed"] is True

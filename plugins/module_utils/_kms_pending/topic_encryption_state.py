@@ -57,10 +57,9 @@ def is_aws_managed_sns_key(kms_key_id: str) -> bool:
 
 
 def _kms_arn_resource_problem(resource: str) -> str | None:
-    kind, _, name = resource.partition("/")
-    if kind == "key" and _KEY_ID.fullmatch(name):
+    if resource.startswith("key/") and _KEY_ID.fullmatch(resource[len("key/") :]):
         return None
-    if kind == "alias" and _ALIAS_NAME.fullmatch(resource):
+    if _ALIAS_NAME.fullmatch(resource):
         return None
     return "a KMS ARN ends in key/KEY_ID or alias/NAME"
 
