@@ -141,15 +141,17 @@ class PlaybookRun:
 
 
 @pytest.fixture(scope="session")
-def run_playbook(aws_env, tmp_path_factory):
-    """Run real ``ansible-playbook``: ``run_playbook(tasks, check=False, diff=False, extra_args=())``.
+def ansible_playbook(aws_env, tmp_path_factory):
+    """Run real ``ansible-playbook``: ``ansible_playbook(playbook, hosts=None, check=False, diff=False, ...)``.
 
-    ``tasks`` is a list of task dicts (a one-play playbook on localhost is built around them) or a path to a
-    playbook. Returns a PlaybookRun whose ``report`` is the json callback's output.
+    ``hosts`` maps inventory host names to their variables, with ``group_vars`` for all of them (an inventory file
+    is written); without ``hosts`` the run is on ``localhost``. ``env`` entries override the test environment
+    (for example another account's credentials). Returns a PlaybookRun whose ``report`` is the json callback's
+    output.
     """
-    work_dir = tmp_path_factory.mktemp("playbooks")
-    env = dict(aws_env)
-    env.update(
+    work_dir = tmp_path_factory.mktemp("inventories")
+    base_env = dict(aws_env)
+    base_env.update(
         ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_LOCALHOST_WARNING="false",
@@ -158,6 +160,46 @@ def run_playbook(aws_env, tmp_path_factory):
         ANSIBLE_RETRY_FILES_ENABLED="false",
         ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
     )
+
+    def run(
+        playbook: Path,
+        hosts: dict[str, dict] | None = None,
+        group_vars: dict | None = None,
+        check: bool = False,
+        diff: bool = False,
+        extra_args=(),
+        env: dict[str, str] | None = None,
+    ) -> PlaybookRun:
+        inventory = "localhost,"
+        if hosts is not None:
+            inventory_file = work_dir / f"hosts-{uuid.uuid4().hex[:8]}.yml"
+            content = {"all": {"vars": {"ansible_connection": "local", **(group_vars or {})}, "hosts": hosts}}
+            inventory_file.write_text(yaml.safe_dump(content, sort_keys=False))
+            inventory = str(inventory_file)
+        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", inventory, str(playbook)]
+        command += ["--check"] if check else []
+        command += ["--diff"] if diff else []
+        command += list(extra_args)
+        completed = subprocess.run(
+            command, env={**base_env, **(env or {})}, capture_output=True, text=True, cwd=REPO_ROOT, check=False
+        )
+        try:
+            report = json.loads(completed.stdout)
+        except json.JSONDecodeError:
+            report = {}
+        return PlaybookRun(rc=completed.returncode, stdout=completed.stdout, stderr=completed.stderr, report=report)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_playbook(ansible_playbook, tmp_path_factory):
+    """Run real ``ansible-playbook``: ``run_playbook(tasks, check=False, diff=False, extra_args=())``.
+
+    ``tasks`` is a list of task dicts (a one-play playbook on localhost is built around them) or a path to a
+    playbook. Returns a PlaybookRun whose ``report`` is the json callback's output.
+    """
+    work_dir = tmp_path_factory.mktemp("playbooks")
 
     def run(tasks, check=False, diff=False, extra_args=(), play_vars=None, module_defaults=None) -> PlaybookRun:
         if isinstance(tasks, (str, Path)):
@@ -170,15 +212,6 @@ def run_playbook(aws_env, tmp_path_factory):
                 play["module_defaults"] = module_defaults
             playbook = work_dir / f"play-{uuid.uuid4().hex[:8]}.yml"
             playbook.write_text(yaml.safe_dump([play], sort_keys=False))
-        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,", str(playbook)]
-        command += ["--check"] if check else []
-        command += ["--diff"] if diff else []
-        command += list(extra_args)
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
-        try:
-            report = json.loads(completed.stdout)
-        except json.JSONDecodeError:
-            report = {}
-        return PlaybookRun(rc=completed.returncode, stdout=completed.stdout, stderr=completed.stderr, report=report)
+        return ansible_playbook(playbook, check=check, diff=diff, extra_args=extra_args)
 
     return run

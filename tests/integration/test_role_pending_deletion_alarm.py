@@ -12,18 +12,15 @@ moto server without reset and without name clashes. Each run covers three region
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import pytest
-import yaml
 
-from collection_link import collections_path
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -37,15 +34,13 @@ TRAIL = f"{PREFIX}-trail"
 LOG_GROUP = f"/aws/cloudtrail/{PREFIX}"
 IAM_ROLE = f"{PREFIX}-cloudtrail-to-logs"
 TOPIC = f"{PREFIX}-kms-pending-deletion"
-FILTER_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
-FILTER_NAME = "KMSKeyPendingDeletion"
-METRIC_NAME = "KMSKeyPendingDeletionErrorCount"
-NAMESPACE = "CloudTrailLogMetrics"
-ALARM = "KMSKeyPendingDeletionErrorAlarm"
-CIS_FILTER_PATTERN = (
-    "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}"
-)
-CIS_ALARM = "KMSKeyDisableOrScheduleDeletionAlarm"
+FILTER_PATTERN = constants.FILTER_PATTERN
+FILTER_NAME = constants.FILTER_NAME
+METRIC_NAME = constants.METRIC_NAME
+NAMESPACE = constants.METRIC_NAMESPACE
+ALARM = constants.ALARM_NAME
+CIS_FILTER_PATTERN = constants.CIS_FILTER_PATTERN
+CIS_ALARM = constants.CIS_ALARM_NAME
 
 WRITE_PREFIXES = (
     "Create",
@@ -163,7 +158,7 @@ class Run:
 
 
 @pytest.fixture
-def deploy(account, aws_env, moto_endpoint, tmp_path):
+def deploy(account, ansible_playbook, moto_endpoint):
     """``deploy(hosts, playbook=SITE, check=False, assume_role=False, **role_vars)``: one run in the test's account.
 
     ``hosts`` maps inventory host names to regions. The account's credentials come from the environment, or with
@@ -171,48 +166,31 @@ def deploy(account, aws_env, moto_endpoint, tmp_path):
     with the json report and the API operations the run made (the worker's call record, which only this test
     uses meanwhile).
     """
-    base_env = dict(aws_env)
-    base_env.update(
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_RETRY_FILES_ENABLED="false",
-        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
-    )
-    account_env = dict(
-        base_env,
-        AWS_ACCESS_KEY_ID=account.credentials["AccessKeyId"],
-        AWS_SECRET_ACCESS_KEY=account.credentials["SecretAccessKey"],
-        AWS_SESSION_TOKEN=account.credentials["SessionToken"],
-    )
+    account_env = {
+        "AWS_ACCESS_KEY_ID": account.credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": account.credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": account.credentials["SessionToken"],
+    }
 
     def run(
         hosts: dict[str, str], playbook: Path = SITE, check: bool = False, assume_role: bool = False, **role_vars
     ) -> Run:
-        group_vars = {
-            "ansible_connection": "local",
-            "ansible_python_interpreter": sys.executable,
-            "pending_deletion_alarm_emails": [EMAIL],
-        }
+        group_vars = {"ansible_python_interpreter": sys.executable, "pending_deletion_alarm_emails": [EMAIL]}
         if assume_role:
             group_vars["aws_assume_role_arn"] = account.deployer_role_arn
         group_vars.update(role_vars)
-        env = base_env if assume_role else account_env
-        inventory = {
-            "all": {"vars": group_vars, "hosts": {name: {"aws_region": region} for name, region in hosts.items()}}
-        }
-        inventory_file = tmp_path / f"hosts-{random.randrange(10**8)}.yml"
-        inventory_file.write_text(yaml.safe_dump(inventory, sort_keys=False))
-        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory_file), str(playbook)]
-        command += ["--check", "--diff"] if check else []
         moto_endpoint.forget_calls()
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
-        try:
-            report = json.loads(completed.stdout)
-        except json.JSONDecodeError:
-            report = {}
+        completed = ansible_playbook(
+            playbook,
+            hosts={name: {"aws_region": region} for name, region in hosts.items()},
+            group_vars=group_vars,
+            check=check,
+            diff=check,
+            env=None if assume_role else account_env,
+        )
         return Run(
-            rc=completed.returncode,
-            report=report,
+            rc=completed.rc,
+            report=completed.report,
             stdout=completed.stdout,
             stderr=completed.stderr,
             calls=moto_endpoint.calls(),

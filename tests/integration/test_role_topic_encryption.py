@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import sys
 from pathlib import Path
 
 import boto3
 import pytest
-import yaml
-
-from collection_link import collections_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -51,34 +47,27 @@ def sns(account):
 
 
 @pytest.fixture
-def site(account, aws_env, moto_endpoint, tmp_path):
+def site(account, ansible_playbook, moto_endpoint):
     """``site(check=False, **role_vars)``: site.yml for one target in the test's account; (rc, report, operations)."""
     credentials = account["credentials"]
-    env = dict(
-        aws_env,
-        AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
-        AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
-        AWS_SESSION_TOKEN=credentials["SessionToken"],
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_RETRY_FILES_ENABLED="false",
-        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
-    )
+    account_env = {
+        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
+        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
+        "AWS_SESSION_TOKEN": credentials["SessionToken"],
+    }
 
     def run(check: bool = False, **role_vars):
-        group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, **role_vars}
-        inventory = {"all": {"vars": group_vars, "hosts": {"target": {"aws_region": REGION}}}}
-        inventory_file = tmp_path / f"hosts-{random.randrange(10**8)}.yml"
-        inventory_file.write_text(yaml.safe_dump(inventory, sort_keys=False))
-        command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(inventory_file), str(SITE)]
-        command += ["--check", "--diff"] if check else []
         moto_endpoint.forget_calls()
-        completed = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
-        try:
-            report = json.loads(completed.stdout)
-        except json.JSONDecodeError:
-            report = {"stdout": completed.stdout[-3000:], "stderr": completed.stderr[-3000:]}
-        return completed.returncode, report, moto_endpoint.operations()
+        completed = ansible_playbook(
+            SITE,
+            hosts={"target": {"aws_region": REGION}},
+            group_vars={"ansible_python_interpreter": sys.executable, **role_vars},
+            check=check,
+            diff=check,
+            env=account_env,
+        )
+        report = completed.report or {"stdout": completed.stdout[-3000:], "stderr": completed.stderr[-3000:]}
+        return completed.rc, report, moto_endpoint.operations()
 
     return run
 
