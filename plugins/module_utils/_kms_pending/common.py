@@ -20,5 +20,6 @@ class KmsPendingErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        # CloudWatch reports a missing alarm as "ResourceNotFound"; CloudWatch Logs spells it with "Exception".
-        return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException"])
+        # How each service the collection calls says "does not exist": CloudWatch (alarm) "ResourceNotFound",
+        # CloudWatch Logs (log group, filter) "ResourceNotFoundException", SNS (topic) "NotFound".
+        return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException", "NotFound", "NotFoundException"])

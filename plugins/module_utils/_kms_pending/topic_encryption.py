@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingErrorHandler
@@ -22,21 +21,14 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.commo
 KMS_MASTER_KEY_ID = "KmsMasterKeyId"
 
 
-class SnsErrorHandler(KmsPendingErrorHandler):
-    @classmethod
-    def _is_missing(cls):
-        # SNS reports a missing topic as "NotFound" (the Query API's code of NotFoundException).
-        return is_boto3_error_code(["NotFound", "NotFoundException"])
-
-
-@SnsErrorHandler.list_error_handler("get the attributes of topic {topic_arn}", default_value=None)
+@KmsPendingErrorHandler.list_error_handler("get the attributes of topic {topic_arn}", default_value=None)
 @AWSRetry.jittered_backoff()
 def get_topic_attributes(client, topic_arn: str) -> dict[str, Any] | None:
     """The topic's attributes; None when SNS says the topic does not exist."""
     return client.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
 
 
-@SnsErrorHandler.common_error_handler("set the KMS key (KmsMasterKeyId) of topic {topic_arn}")
+@KmsPendingErrorHandler.common_error_handler("set the KMS key (KmsMasterKeyId) of topic {topic_arn}")
 @AWSRetry.jittered_backoff()
 def set_kms_master_key_id(client, topic_arn: str, kms_key_id: str) -> None:
     """Encrypt the topic with ``kms_key_id``; an empty string turns its encryption off."""
