@@ -28,7 +28,8 @@ attributes:
   action_group:
     description:
       - Use C(group/kmsguard.alarms.aws) in C(module_defaults) to set defaults for this module.
-      - That group extends C(group/amazon.aws.aws), so one block also reaches the amazon.aws modules.
+      - That group extends C(group/amazon.aws.aws) and C(group/community.aws.aws), so one block also reaches the
+        amazon.aws and community.aws modules.
     support: full
     membership:
       - kmsguard.alarms.aws

@@ -82,8 +82,6 @@ EXAMPLES = r"""
 
 - name: Create the topic, then encrypt it (the region set once for both)
   module_defaults:
-    group/community.aws.aws:
-      region: eu-central-1
     group/kmsguard.alarms.aws:
       region: eu-central-1
   block:
