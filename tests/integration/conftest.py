@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ import boto3
 import pytest
 import yaml
 
+from aws_account import Account
 from collection_link import collections_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +109,16 @@ def aws_client(aws_env):
         return session.client(service, region_name=region, endpoint_url=aws_env["AWS_ENDPOINT_URL"])
 
     return make
+
+
+@pytest.fixture
+def account(aws_client, aws_env) -> Account:
+    """A fresh account: moto maps the credentials of a role assumed in it to it, so tests never share resources."""
+    account_id = str(random.randrange(10**11, 10**12))
+    credentials = aws_client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/kmsguard-deployer", RoleSessionName="kmsguard-tests"
+    )["Credentials"]
+    return Account(account_id=account_id, credentials=credentials, endpoint_url=aws_env["AWS_ENDPOINT_URL"])
 
 
 @pytest.fixture

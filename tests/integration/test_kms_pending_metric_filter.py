@@ -70,6 +70,22 @@ def log_group(logs, unique_name) -> str:
     return name
 
 
+def put_procedure_filter(logs, group: str) -> None:
+    """The procedure's filter, made with boto3 as if by another tool."""
+    logs.put_metric_filter(
+        logGroupName=group,
+        filterName=constants.FILTER_NAME,
+        filterPattern=constants.FILTER_PATTERN,
+        metricTransformations=[
+            {
+                "metricName": constants.METRIC_NAME,
+                "metricNamespace": constants.METRIC_NAMESPACE,
+                "metricValue": constants.METRIC_VALUE,
+            }
+        ],
+    )
+
+
 def put_sibling(logs, group: str) -> dict:
     """A filter whose name extends ours: the module must never read, change or delete it."""
     sibling = {
@@ -145,18 +161,7 @@ def test_create_rerun_check_change_update_rerun_beside_a_prefix_sibling(run_play
 
 def test_delete_check_mode_then_delete_then_again(run_playbook, logs, log_group, moto_endpoint):
     sibling = put_sibling(logs, log_group)
-    logs.put_metric_filter(
-        logGroupName=log_group,
-        filterName=constants.FILTER_NAME,
-        filterPattern=constants.FILTER_PATTERN,
-        metricTransformations=[
-            {
-                "metricName": constants.METRIC_NAME,
-                "metricNamespace": constants.METRIC_NAMESPACE,
-                "metricValue": constants.METRIC_VALUE,
-            }
-        ],
-    )
+    put_procedure_filter(logs, log_group)
 
     moto_endpoint.forget_calls()
     gone = {"log_group_name": log_group, "state": "absent"}
@@ -267,18 +272,7 @@ def test_the_filter_is_found_on_a_later_page(run_playbook, logs, log_group, moto
             filterPattern="{ $.eventSource = kms* }",
             metricTransformations=[{"metricName": "Other", "metricNamespace": "Other", "metricValue": "1"}],
         )
-    logs.put_metric_filter(
-        logGroupName=log_group,
-        filterName=constants.FILTER_NAME,
-        filterPattern=constants.FILTER_PATTERN,
-        metricTransformations=[
-            {
-                "metricName": constants.METRIC_NAME,
-                "metricNamespace": constants.METRIC_NAMESPACE,
-                "metricValue": constants.METRIC_VALUE,
-            }
-        ],
-    )
+    put_procedure_filter(logs, log_group)
     assert "nextToken" in logs.describe_metric_filters(logGroupName=log_group, filterNamePrefix=constants.FILTER_NAME)
 
     moto_endpoint.forget_calls()

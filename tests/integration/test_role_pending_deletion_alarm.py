@@ -12,15 +12,14 @@ moto server without reset and without name clashes. Each run covers three region
 
 from __future__ import annotations
 
-import random
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from aws_account import Account
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -67,41 +66,6 @@ def is_write(operation: str) -> bool:
     if method.isupper() and " " in operation:
         return method not in ("GET", "HEAD")
     return operation.startswith(WRITE_PREFIXES)
-
-
-# --- one account per test ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Account:
-    account_id: str
-    session: boto3.session.Session
-    credentials: dict
-    endpoint_url: str
-
-    @property
-    def deployer_role_arn(self) -> str:
-        return f"arn:aws:iam::{self.account_id}:role/kmsguard-deployer"
-
-    def client(self, service: str, region: str = REGIONS[0]):
-        return self.session.client(service, region_name=region, endpoint_url=self.endpoint_url)
-
-
-@pytest.fixture
-def account(aws_client, aws_env) -> Account:
-    """A fresh account: moto maps the credentials of a role assumed in it to it."""
-    account_id = str(random.randrange(10**11, 10**12))
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/kmsguard-deployer", RoleSessionName="kmsguard-tests"
-    )["Credentials"]
-    session = boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
-    return Account(
-        account_id=account_id, session=session, credentials=credentials, endpoint_url=aws_env["AWS_ENDPOINT_URL"]
-    )
 
 
 # --- real ansible-playbook runs of the collection's playbooks ---------------------------------------------------
@@ -166,11 +130,6 @@ def deploy(account, ansible_playbook, moto_endpoint):
     with the json report and the API operations the run made (the worker's call record, which only this test
     uses meanwhile).
     """
-    account_env = {
-        "AWS_ACCESS_KEY_ID": account.credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": account.credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": account.credentials["SessionToken"],
-    }
 
     def run(
         hosts: dict[str, str], playbook: Path = SITE, check: bool = False, assume_role: bool = False, **role_vars
@@ -186,7 +145,7 @@ def deploy(account, ansible_playbook, moto_endpoint):
             group_vars=group_vars,
             check=check,
             diff=check,
-            env=None if assume_role else account_env,
+            env=None if assume_role else account.env,
         )
         return Run(
             rc=completed.rc,

@@ -11,11 +11,9 @@ moto maps to that account), in one region.
 from __future__ import annotations
 
 import json
-import random
 import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -27,34 +25,13 @@ ENCRYPT_TASK = "Encrypt the topic with the customer managed KMS key"
 
 
 @pytest.fixture
-def account(aws_client, aws_env) -> dict:
-    account_id = str(random.randrange(10**11, 10**12))
-    credentials = aws_client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/kmsguard-deployer", RoleSessionName="kmsguard-tests"
-    )["Credentials"]
-    return {"account_id": account_id, "credentials": credentials, "endpoint_url": aws_env["AWS_ENDPOINT_URL"]}
-
-
-@pytest.fixture
 def sns(account):
-    credentials = account["credentials"]
-    session = boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
-    return session.client("sns", region_name=REGION, endpoint_url=account["endpoint_url"])
+    return account.client("sns", REGION)
 
 
 @pytest.fixture
 def site(account, ansible_playbook, moto_endpoint):
     """``site(check=False, **role_vars)``: site.yml for one target in the test's account; (rc, report, operations)."""
-    credentials = account["credentials"]
-    account_env = {
-        "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-        "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-        "AWS_SESSION_TOKEN": credentials["SessionToken"],
-    }
 
     def run(check: bool = False, **role_vars):
         moto_endpoint.forget_calls()
@@ -64,7 +41,7 @@ def site(account, ansible_playbook, moto_endpoint):
             group_vars={"ansible_python_interpreter": sys.executable, **role_vars},
             check=check,
             diff=check,
-            env=account_env,
+            env=account.env,
         )
         report = completed.report or {"stdout": completed.stdout[-3000:], "stderr": completed.stderr[-3000:]}
         return completed.rc, report, moto_endpoint.operations()
@@ -87,8 +64,8 @@ def changed_count(report: dict) -> int:
     return sum(stats["changed"] for stats in report.get("stats", {}).values())
 
 
-def topic_key(sns, account: dict) -> str:
-    topic_arn = f"arn:aws:sns:{REGION}:{account['account_id']}:{TOPIC}"
+def topic_key(sns, account) -> str:
+    topic_arn = f"arn:aws:sns:{REGION}:{account.account_id}:{TOPIC}"
     return sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"].get("KmsMasterKeyId", "")
 
 
