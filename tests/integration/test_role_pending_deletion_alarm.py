@@ -393,6 +393,9 @@ def test_existing_log_group_is_reused_and_a_missing_one_fails_cleanly(deploy, ac
     assert failed.writes == [], failed.explain()
 
 
+BAD_KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
 @pytest.mark.parametrize(
     ("role_vars", "named_value"),
     [
@@ -403,12 +406,29 @@ def test_existing_log_group_is_reused_and_a_missing_one_fails_cleanly(deploy, ac
         ),
         pytest.param({"pending_deletion_alarm_topology": "global"}, "global", id="unknown-topology"),
         pytest.param({"bad_region": "eu-middle-9"}, "eu-middle-9", id="region-that-does-not-exist"),
+        pytest.param({"bad_region": "us-esat-1"}, "Did you mean us-east-1?", id="misspelt-region"),
+        pytest.param({"bad_region": ""}, "has no aws_region", id="host-without-region"),
         pytest.param(
             {"pending_deletion_alarm_topic_kms_key_id": "alias/aws/sns"}, "alias/aws/sns", id="aws-managed-sns-key"
         ),
+        pytest.param(
+            {"pending_deletion_alarm_topic_kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/not-a-uuid"},
+            "key/not-a-uuid",
+            id="key-arn-with-a-key-id-that-is-not-one",
+        ),
+        pytest.param(
+            {"pending_deletion_alarm_topic_kms_key_id": "alias/" + "k" * 294},
+            "pending_deletion_alarm_topic_kms_key_id",
+            id="alias-of-300-characters",
+        ),
+        pytest.param(
+            {"pending_deletion_alarm_topic_kms_key_id": f"arn:aws:kms:xx:123456789012:key/{BAD_KEY_UUID}"},
+            "arn:aws:kms:xx:",
+            id="key-arn-in-region-xx",
+        ),
     ],
 )
-def test_bad_input_fails_before_any_write(deploy, account, role_vars, named_value):
+def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value):
     hosts = three_regions()
     if "bad_region" in role_vars:
         hosts[f"target-{REGIONS[2]}"] = role_vars.pop("bad_region")
@@ -416,4 +436,4 @@ def test_bad_input_fails_before_any_write(deploy, account, role_vars, named_valu
     assert failed.rc != 0, failed.explain()
     assert failed.failed_hosts, failed.explain()
     assert named_value in failed.failure_messages(), failed.explain()
-    assert failed.writes == [], failed.explain()
+    assert failed.operations == [], failed.explain()

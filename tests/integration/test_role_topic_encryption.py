@@ -73,9 +73,12 @@ def test_check_mode_predicts_then_deploy_encrypts_then_rerun_changes_nothing(sit
     rc, report, operations = site(check=True, pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
     assert rc == 0, report
     assert not {"CreateTopic", "SetTopicAttributes"} & set(operations)
-    predictions = task_results(report, "Predict the topic that check mode did not create")
+    predictions = task_results(report, "Topic that check mode did not create (check mode)")
     assert len(predictions) == 1, report
-    assert f"encrypted with KMS key {KEY_ALIAS}" in predictions[0]["msg"]
+    assert predictions[0]["changed"] is True
+    assert predictions[0]["msg"] == f"would create topic {TOPIC}"
+    assert predictions[0]["diff"]["before"] == {}
+    assert predictions[0]["diff"]["after"]["kms_master_key_id"] == KEY_ALIAS
     assert all(result.get("skipped") for result in task_results(report, ENCRYPT_TASK))
 
     rc, report, operations = site(pending_deletion_alarm_topic_kms_key_id=KEY_ALIAS)
@@ -105,8 +108,7 @@ def test_bad_topic_key_fails_before_any_aws_call(site, kms_key_id):
 
     assert rc != 0
     messages = [
-        result["msg"]
-        for result in task_results(report, "Check the target and the inputs that the argument spec cannot express")
+        result["msg"] for result in task_results(report, "Check the inputs and plan the identity reads (no AWS call)")
     ]
     assert json.dumps(kms_key_id) in messages[0]
     assert operations == []

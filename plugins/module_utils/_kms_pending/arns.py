@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
+
 # arn:partition:service:region:account-id:resource (the resource may contain further colons and slashes).
 _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>[a-z0-9][a-z0-9-]*):(?P<region>[a-z0-9-]*)"
@@ -32,7 +34,13 @@ def parse_arn(arn: str) -> dict[str, str] | None:
 
 
 def is_region_name(region: str) -> bool:
-    return bool(_REGION.fullmatch(region))
+    """The collection's one region rule (``regions.is_region``): a region that botocore's region data lists."""
+    return regions.is_region(region)
+
+
+def is_region_shaped(name: str) -> bool:
+    """Shaped like a region name (xx-name-1), known or not: what a region newer than botocore must look like."""
+    return isinstance(name, str) and bool(_REGION.fullmatch(name))
 
 
 def sns_topic_problem(parts: dict[str, str]) -> str | None:

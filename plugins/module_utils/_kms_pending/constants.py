@@ -39,3 +39,13 @@ CIS_FILTER_PATTERN = (
 CIS_FILTER_NAME = "KMSKeyDisableOrScheduleDeletion"
 CIS_METRIC_NAME = "KMSKeyDisableOrScheduleDeletionCount"
 CIS_ALARM_NAME = "KMSKeyDisableOrScheduleDeletionAlarm"
+CIS_ALARM_DESCRIPTION = (
+    "CIS AWS Foundations Benchmark: a KMS key was disabled or scheduled for deletion (DisableKey or "
+    "ScheduleKeyDeletion on kms.amazonaws.com). Find the call in CloudTrail and, if it was not intended, "
+    "re-enable the key (aws kms enable-key) or cancel its deletion (aws kms cancel-key-deletion)."
+)
+
+# Retention periods CloudWatch Logs accepts (PutRetentionPolicy retentionInDays), in days.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip

@@ -13,6 +13,7 @@ has no such attribute, which is the empty string here.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -72,23 +73,31 @@ def _kms_arn_problem(parts: dict[str, str]) -> str | None:
     return _kms_arn_resource_problem(parts["resource"])
 
 
-def kms_key_id_problems(kms_key_id: str) -> list[str]:
-    """Why ``kms_key_id`` cannot encrypt a topic that CloudWatch alarms publish to; [] when it can."""
-    if kms_key_id == "":
-        return []
-    if is_aws_managed_sns_key(kms_key_id):
-        return [
-            f"kms_key_id {kms_key_id!r} is the AWS managed SNS key (alias/aws/sns): CloudWatch cannot publish alarm "
-            "notifications to a topic encrypted with it, because its key policy does not let CloudWatch use it and "
-            f"cannot be changed. {CLOUDWATCH_KEY_POLICY_HINT}"
-        ]
+def kms_key_form_problems(kms_key_id: str, option: str = "kms_key_id") -> list[str]:
+    """Why ``kms_key_id`` is not a KMS key reference (key ID, key ARN, alias name or alias ARN); [] when it is one."""
     if _KEY_ID.fullmatch(kms_key_id) or _ALIAS_NAME.fullmatch(kms_key_id):
         return []
     parts = arns.parse_arn(kms_key_id)
     problem = _kms_arn_problem(parts) if parts else "it is neither a KMS key ID, an alias name nor an ARN"
     if problem is None:
         return []
-    return [f"kms_key_id {kms_key_id!r} is not a KMS key: {problem}. Give {_KEY_FORMS}."]
+    return [f"{option} {json.dumps(kms_key_id)} is not a KMS key: {problem}. Give {_KEY_FORMS}."]
+
+
+def kms_key_id_problems(kms_key_id: str, option: str = "kms_key_id") -> list[str]:
+    """Why ``kms_key_id`` cannot encrypt a topic that CloudWatch alarms publish to; [] when it can.
+
+    ``option`` is the name the user gave the value (the module's option or the role's variable).
+    """
+    if kms_key_id == "":
+        return []
+    if is_aws_managed_sns_key(kms_key_id):
+        return [
+            f"{option} {json.dumps(kms_key_id)} is the AWS managed SNS key (alias/aws/sns): CloudWatch cannot publish "
+            "alarm notifications to a topic encrypted with it, because its key policy does not let CloudWatch use it "
+            f"and cannot be changed. {CLOUDWATCH_KEY_POLICY_HINT}"
+        ]
+    return kms_key_form_problems(kms_key_id, option)
 
 
 def topic_arn_problems(topic_arn: str, region: str | None) -> list[str]:

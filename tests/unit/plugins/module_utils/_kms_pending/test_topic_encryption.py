@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from unittest import mock
 
 import botocore.exceptions
@@ -82,7 +83,7 @@ def test_managed_sns_key_is_refused_with_the_key_policy_hint(kms_key_id):
 )
 def test_malformed_keys_are_named(kms_key_id, reason):
     [problem] = state.kms_key_id_problems(kms_key_id)
-    assert repr(kms_key_id) in problem
+    assert json.dumps(kms_key_id) in problem
     assert reason in problem
 
 

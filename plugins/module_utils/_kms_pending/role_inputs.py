@@ -1,0 +1,195 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
+
+"""The role's input checks that its argument spec cannot express: values together, and values against AWS's rules.
+
+Pure functions, no AWS call; the action plugin ``kmsguard.alarms.deployment_plan`` runs them on every target before
+the first AWS call. The checks reuse the modules' own validators (``arns``, ``regions``, the topic encryption
+key checks), so the role refuses exactly what the modules would refuse in the middle of a run. Each problem names
+the variable, the bad value and what is expected; every problem is reported, not just the first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import PREFIX
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
+# Part of the bucket name PREFIX-cloudtrail-ACCOUNTID-REGION, which S3 limits to 63 characters.
+_NAME_PREFIX = re.compile(r"[a-z0-9][a-z0-9-]{0,22}")
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
+_EXTRA_REGIONS_HINT = "; add a region newer than the installed botocore to pending_deletion_alarm_extra_regions"
+
+# Each name the role gives a resource, with the service's rule for it (pattern, and what to say when it fails).
+_NAME_RULES = {
+    "trail_name": (
+        re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]"),
+        "3 to 128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit (CloudTrail)",
+    ),
+    "log_group_name": (re.compile(r"[\w./#-]{1,512}"), "1 to 512 letters, digits, '_', '-', '/', '.' or '#'"),
+    "iam_role_name": (re.compile(r"[\w+=,.@-]{1,64}"), "1 to 64 letters, digits or '+=,.@_-' (IAM)"),
+    "topic_name": (re.compile(r"[A-Za-z0-9_-]{1,256}"), "1 to 256 letters, digits, '_' or '-' (SNS)"),
+    "bucket_name": (
+        re.compile(r"(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+        "3 to 63 lower-case letters, digits, '.' or '-', starting and ending with a letter or digit (S3)",
+    ),
+    "filter_name": (re.compile(r"[^:*]{1,512}"), "1 to 512 characters, none of them ':' or '*' (CloudWatch Logs)"),
+    "alarm_name": (re.compile(r"[^\x00-\x1f]{1,255}"), "1 to 255 printable characters (CloudWatch)"),
+}
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value)
+
+
+def target_problems(target: Target, extra_regions: list[str]) -> list[str]:
+    """Problems of one inventory host's own variables."""
+    if not target.region:
+        return [
+            f"Host {target.host} has no aws_region: set the host var aws_region to the AWS region this target deploys "
+            "to (for example us-east-1)."
+        ]
+    problems = []
+    problem = regions.region_problem(
+        target.region, f"aws_region of host {target.host}", extra_regions, _EXTRA_REGIONS_HINT
+    )
+    if problem:
+        problems.append(problem)
+    if target.assume_role_arn and not _ROLE_ARN.fullmatch(target.assume_role_arn):
+        problems.append(
+            f"aws_assume_role_arn {_show(target.assume_role_arn)} of host {target.host} is not an IAM role ARN "
+            "(expected arn:aws:iam::123456789012:role/NAME)."
+        )
+    elif target.assume_role_arn and not problem:
+        problems += _partition_problems(target)
+    return problems
+
+
+def _partition_problems(target: Target) -> list[str]:
+    role_partition = arns.parse_arn(target.assume_role_arn)["partition"]
+    region_partition = regions.partition_of(target.region)
+    if region_partition and role_partition != region_partition:
+        return [
+            f"aws_assume_role_arn {_show(target.assume_role_arn)} of host {target.host} is in partition "
+            f"{role_partition}, but its aws_region {target.region} is in partition {region_partition}: a role is "
+            "assumed in its own partition only."
+        ]
+    return []
+
+
+def settings_problems(settings: dict[str, Any]) -> list[str]:
+    """Problems of the role's variables, alone and together."""
+    return (
+        _region_setting_problems(settings)
+        + _email_problems(settings[PREFIX + "emails"])
+        + _name_problems(settings)
+        + _kms_key_problems(settings)
+        + _purge_problems(settings)
+        + _retention_problems(settings[PREFIX + "log_retention_days"])
+    )
+
+
+def _region_setting_problems(settings: dict[str, Any]) -> list[str]:
+    extra_regions = settings[PREFIX + "extra_regions"]
+    problems = [
+        f"pending_deletion_alarm_extra_regions: {_show(name)} is not shaped like an AWS region name (expected e.g. "
+        "xx-newregion-1)."
+        for name in extra_regions
+        if not arns.is_region_shaped(name)
+    ]
+    home_region = settings[PREFIX + "home_region"]
+    if home_region:
+        problem = regions.region_problem(home_region, PREFIX + "home_region", extra_regions, _EXTRA_REGIONS_HINT)
+        problems += [problem] if problem else []
+    return problems
+
+
+def _email_problems(emails: list[Any]) -> list[str]:
+    bad = [address for address in emails if not isinstance(address, str) or not _EMAIL.fullmatch(address)]
+    if not bad:
+        return []
+    shown = ", ".join(map(_show, bad))
+    return [f"pending_deletion_alarm_emails: {shown} is not an email address (expected name@domain.tld)."]
+
+
+def _name_problems(settings: dict[str, Any]) -> list[str]:
+    problems = []
+    prefix = settings[PREFIX + "name_prefix"]
+    if not isinstance(prefix, str) or not _NAME_PREFIX.fullmatch(prefix):
+        problems.append(
+            f"pending_deletion_alarm_name_prefix {_show(prefix)} is not valid: expected 1-23 lower-case letters, "
+            "digits or hyphens, starting with a letter or digit (it is part of the S3 bucket name)."
+        )
+    names = dict(_NAME_RULES)
+    if settings[PREFIX + "cis_alarm"]:
+        names.update({f"cis_{key}": _NAME_RULES[key] for key in ("filter_name", "alarm_name")})
+    for key, (pattern, expected) in names.items():
+        value = settings[PREFIX + key]
+        if value and not (isinstance(value, str) and pattern.fullmatch(value)):
+            problems.append(f"{PREFIX}{key} {_show(value)} is not a valid name: expected {expected}.")
+    return problems
+
+
+def _kms_key_problems(settings: dict[str, Any]) -> list[str]:
+    problems = []
+    topic_key = settings[PREFIX + "topic_kms_key_id"]
+    if topic_key:
+        problems += topic_encryption_state.kms_key_id_problems(topic_key, option=PREFIX + "topic_kms_key_id")
+    bucket_key = settings[PREFIX + "bucket_kms_key_id"]
+    if bucket_key:
+        problems += topic_encryption_state.kms_key_form_problems(bucket_key, option=PREFIX + "bucket_kms_key_id")
+        if settings[PREFIX + "bucket_encryption"] != "aws:kms":
+            problems.append(
+                "pending_deletion_alarm_bucket_kms_key_id is set but pending_deletion_alarm_bucket_encryption is "
+                f"{_show(settings[PREFIX + 'bucket_encryption'])}: set it to aws:kms."
+            )
+    return problems
+
+
+def _purge_problems(settings: dict[str, Any]) -> list[str]:
+    problems = []
+    purge_logs, purge_bucket = settings[PREFIX + "purge_logs"], settings[PREFIX + "purge_bucket"]
+    if purge_bucket and not purge_logs:
+        problems.append(
+            "pending_deletion_alarm_purge_bucket is true but pending_deletion_alarm_purge_logs is false: deleting the "
+            "bucket deletes the trail logs, so both must be true."
+        )
+    existing = settings[PREFIX + "existing_log_group_name"]
+    if existing and (purge_logs or purge_bucket):
+        problems.append(
+            f"pending_deletion_alarm_existing_log_group_name {_show(existing)} is not the role's: the role never "
+            "deletes it nor any trail log, so pending_deletion_alarm_purge_logs and "
+            "pending_deletion_alarm_purge_bucket must be false."
+        )
+    return problems
+
+
+def _retention_problems(days: Any) -> list[str]:
+    if days in constants.LOG_RETENTION_DAYS:
+        return []
+    return [
+        f"pending_deletion_alarm_log_retention_days {_show(days)} is not a retention CloudWatch Logs accepts "
+        f"(expected one of {', '.join(map(str, constants.LOG_RETENTION_DAYS))})."
+    ]
+
+
+def batch_problems(play_batch: list[str], play_hosts: list[str]) -> list[str]:
+    """The plan groups each account's targets over the whole play: serial batches would hide earlier accounts."""
+    if len(play_batch) == len(play_hosts):
+        return []
+    return [
+        f"The play runs in batches (serial): this batch holds {len(play_batch)} of {len(play_hosts)} targets. The role "
+        "plans each account over all of its targets: run the play without serial so that every target is in the "
+        "same batch."
+    ]

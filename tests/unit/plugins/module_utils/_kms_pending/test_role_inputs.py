@@ -1,0 +1,198 @@
+# Copyright: Contributors to the kmsguard.alarms project
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The role's input checks and the collection's region rule: each bad value is named, with what is expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import role_inputs
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
+from role_settings import role_settings
+
+KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_the_defaults_with_an_email_are_valid():
+    assert role_inputs.settings_problems(role_settings(emails=["security@example.com"])) == []
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        pytest.param({"topic_kms_key_id": KEY_UUID}, id="topic-key-id"),
+        pytest.param({"topic_kms_key_id": f"arn:aws:kms:eu-west-1:123456789012:key/{KEY_UUID}"}, id="topic-key-arn"),
+        pytest.param({"topic_kms_key_id": "alias/alarms"}, id="topic-key-alias"),
+        pytest.param({"topic_kms_key_id": ""}, id="topic-key-empty-turns-encryption-off"),
+        pytest.param({"bucket_encryption": "aws:kms", "bucket_kms_key_id": "alias/trail-logs"}, id="bucket-key"),
+        pytest.param({"home_region": "eu-central-2"}, id="home-region"),
+        pytest.param({"home_region": "xx-future-1", "extra_regions": ["xx-future-1"]}, id="extra-region"),
+        pytest.param({"purge_logs": True, "purge_bucket": True}, id="purge-both"),
+        pytest.param({"existing_log_group_name": "aws-controltower/CloudTrailLogs"}, id="existing-log-group"),
+        pytest.param({"log_retention_days": 3653}, id="retention-10-years"),
+        pytest.param({"name_prefix": "a"}, id="one-letter-prefix"),
+        pytest.param({"cis_alarm": True}, id="cis"),
+    ],
+)
+def test_good_values_have_no_problem(settings):
+    assert role_inputs.settings_problems(role_settings(**settings)) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        pytest.param({"emails": ["security-team.example.com"]}, '"security-team.example.com"', id="email-no-at"),
+        pytest.param({"emails": ["a@b"]}, '"a@b"', id="email-no-domain"),
+        pytest.param(
+            {"emails": ["ok@example.com", "two words@example.com"]}, '"two words@example.com"', id="email-space"
+        ),
+        pytest.param(
+            {"home_region": "us-esat-1"}, 'pending_deletion_alarm_home_region "us-esat-1"', id="misspelt-home"
+        ),
+        pytest.param({"home_region": "eu-middle-9"}, '"eu-middle-9"', id="unknown-home-region"),
+        pytest.param({"extra_regions": ["not a region"]}, '"not a region"', id="extra-region-not-shaped"),
+        pytest.param({"name_prefix": "KMS"}, 'pending_deletion_alarm_name_prefix "KMS"', id="prefix-upper-case"),
+        pytest.param({"name_prefix": "a" * 24}, "pending_deletion_alarm_name_prefix", id="prefix-too-long"),
+        pytest.param({"name_prefix": "kms_x"}, '"kms_x"', id="prefix-underscore"),
+        pytest.param({"topic_kms_key_id": "alias/aws/sns"}, "alias/aws/sns", id="aws-managed-sns-key"),
+        pytest.param(
+            {"topic_kms_key_id": "arn:aws:kms:us-east-1:123456789012:alias/aws/sns"},
+            "AWS managed SNS key",
+            id="aws-managed-sns-key-arn",
+        ),
+        pytest.param(
+            {"topic_kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/not-a-uuid"},
+            "key/not-a-uuid",
+            id="key-arn-not-a-uuid",
+        ),
+        pytest.param(
+            {"topic_kms_key_id": "alias/" + "a" * 294}, "pending_deletion_alarm_topic_kms_key_id", id="alias-300"
+        ),
+        pytest.param(
+            {"topic_kms_key_id": f"arn:aws:kms:xx:123456789012:key/{KEY_UUID}"},
+            ":xx:",
+            id="key-arn-region-xx",
+        ),
+        pytest.param({"topic_kms_key_id": "my key"}, '"my key"', id="key-not-a-key"),
+        pytest.param(
+            {"bucket_kms_key_id": "alias/trail-logs"},
+            "pending_deletion_alarm_bucket_encryption",
+            id="bucket-key-aes",
+        ),
+        pytest.param(
+            {"bucket_encryption": "aws:kms", "bucket_kms_key_id": "trail key"},
+            "pending_deletion_alarm_bucket_kms_key_id",
+            id="bucket-key-not-a-key",
+        ),
+        pytest.param({"purge_bucket": True}, "pending_deletion_alarm_purge_logs is false", id="purge-bucket-alone"),
+        pytest.param(
+            {"existing_log_group_name": "org/logs", "purge_logs": True},
+            '"org/logs" is not the role',
+            id="reuse-and-purge",
+        ),
+        pytest.param({"log_retention_days": 42}, "pending_deletion_alarm_log_retention_days 42", id="retention-42"),
+        pytest.param({"trail_name": "my trail"}, 'pending_deletion_alarm_trail_name "my trail"', id="trail-name-space"),
+        pytest.param({"trail_name": "t" * 129}, "pending_deletion_alarm_trail_name", id="trail-name-129"),
+        pytest.param({"iam_role_name": "r" * 65}, "pending_deletion_alarm_iam_role_name", id="role-name-65"),
+        pytest.param({"topic_name": "alarms.topic"}, '"alarms.topic"', id="topic-name-dot"),
+        pytest.param({"bucket_name": "My_Bucket"}, '"My_Bucket"', id="bucket-name-upper"),
+        pytest.param({"log_group_name": "logs:all"}, '"logs:all"', id="log-group-colon"),
+        pytest.param({"filter_name": "a*b"}, '"a*b"', id="filter-name-star"),
+        pytest.param(
+            {"cis_alarm": True, "cis_filter_name": "x:y"}, "pending_deletion_alarm_cis_filter_name", id="cis-name"
+        ),
+    ],
+)
+def test_each_bad_value_is_named_with_what_is_expected(settings, named):
+    problems = role_inputs.settings_problems(role_settings(**settings))
+    assert len(problems) == 1, problems
+    assert named in problems[0]
+    assert any(word in problems[0].lower() for word in ("expected", "must", "give", "use a", "set it")), problems[0]
+
+
+def test_every_problem_is_reported_at_once():
+    settings = role_settings(
+        emails=["x"], home_region="us-esat-1", log_retention_days=2, topic_kms_key_id="alias/aws/sns"
+    )
+    assert len(role_inputs.settings_problems(settings)) == 4
+
+
+@pytest.mark.parametrize(
+    ("target", "named"),
+    [
+        pytest.param(Target("t1", ""), "Host t1 has no aws_region", id="no-region"),
+        pytest.param(Target("t1", "us-esat-1"), 'aws_region of host t1 "us-esat-1"', id="misspelt-region"),
+        pytest.param(Target("t1", "us-east-1", assume_role_arn="ops"), 'aws_assume_role_arn "ops"', id="role-not-arn"),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn="arn:aws:iam::123:role/ops"),
+            "of host t1 is not an IAM role ARN",
+            id="role-account-short",
+        ),
+        pytest.param(
+            Target("t1", "cn-north-1", assume_role_arn="arn:aws:iam::123456789012:role/ops"),
+            "partition aws-cn",
+            id="role-in-another-partition",
+        ),
+    ],
+)
+def test_target_problems(target, named):
+    problems = role_inputs.target_problems(target, [])
+    assert len(problems) == 1 and named in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        Target("t1", "us-east-1"),
+        Target("t1", "cn-north-1", assume_role_arn="arn:aws-cn:iam::123456789012:role/ops"),
+        Target("t1", "us-gov-west-1", profile="gov"),
+        Target("t1", "eu-west-1", assume_role_arn="arn:aws:iam::123456789012:role/path/to/ops"),
+    ],
+)
+def test_good_targets(target):
+    assert role_inputs.target_problems(target, []) == []
+
+
+def test_a_region_newer_than_botocore_is_accepted_when_named():
+    assert role_inputs.target_problems(Target("t1", "xx-future-1"), ["xx-future-1"]) == []
+    assert role_inputs.target_problems(Target("t1", "xx-future-1"), [])
+
+
+def test_serial_batches_are_refused():
+    assert role_inputs.batch_problems(["a", "b"], ["a", "b"]) == []
+    assert "serial" in role_inputs.batch_problems(["a"], ["a", "b"])[0]
+
+
+# --- the region rule: botocore's data, not a pattern -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "known"),
+    [
+        ("us-east-1", True),
+        ("eu-central-2", True),
+        ("cn-northwest-1", True),
+        ("us-gov-east-1", True),
+        ("us-esat-1", False),
+        ("eu-middle-9", False),
+        ("us-east-1 ", False),
+        ("US-EAST-1", False),
+        ("aws-global", False),
+        ("", False),
+    ],
+)
+def test_regions_come_from_botocore(region, known):
+    assert regions.is_region(region) is known
+
+
+def test_a_misspelt_region_gets_a_suggestion():
+    assert "Did you mean us-east-1?" in regions.region_problem("us-esat-1", "aws_region")
+    assert "Did you mean" not in regions.region_problem("mars-north-1", "aws_region")
+
+
+@pytest.mark.parametrize(("region", "partition"), [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("nowhere", None)])
+def test_partition_of_a_region(region, partition):
+    assert regions.partition_of(region) == partition
