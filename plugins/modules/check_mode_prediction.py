@@ -49,7 +49,8 @@ options:
     description: Whether the real run would remove tags that O(desired) does not name (never C(aws:*) tags).
     type: bool
     default: true
-author: kmsguard.alarms maintainers
+author:
+  - kmsguard.alarms maintainers (@kmsguard)
 attributes:
   check_mode:
     support: full

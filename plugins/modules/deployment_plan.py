@@ -28,7 +28,8 @@ options:
       - Name of the variable in which the targets registered the result of M(amazon.aws.aws_caller_info).
       - Unset - plan the identity reads only (the plan's C(complete) is false).
     type: str
-author: kmsguard.alarms maintainers
+author:
+  - kmsguard.alarms maintainers (@kmsguard)
 notes:
   - Targets reached through C(aws_assume_role_arn) need no caller identity read - account and partition are in the ARN.
   - The plan groups targets by account over the whole play, so the play must not run in C(serial) batches.

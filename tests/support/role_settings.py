@@ -22,7 +22,7 @@ def role_settings(**overrides) -> dict:
     settings = yaml.safe_load(DEFAULTS_FILE.read_text())
     settings.update({f"pending_deletion_alarm_{name}": value for name, value in overrides.items()})
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
-    for _ in range(3):  # defaults refer to other defaults (the trail name to the prefix)
+    for _round in range(3):  # defaults refer to other defaults (the trail name to the prefix)
         settings = {
             name: environment.from_string(value).render(settings) if isinstance(value, str) and "{{" in value else value
             for name, value in settings.items()
