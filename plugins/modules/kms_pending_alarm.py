@@ -293,14 +293,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_fields_differ
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_result
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import compare
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import current_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import desired_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import put_metric_alarm_request
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import tag_updates
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import validation_errors
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_fields_differ
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import compare
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import current_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import desired_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import (
+    put_metric_alarm_request,
+)
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import tag_updates
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validation_errors
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import cloudwatch_client
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import delete_alarm
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import describe_alarm

@@ -121,24 +121,26 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 
 
 def current_attributes(module, client):
     """The topic's attributes, or None; fails the module when a key is wanted on a missing topic."""
     attributes = topic_encryption.get_topic_attributes(client, module.params["topic_arn"])
     if attributes is None and module.params["state"] == "present":
-        module.fail_json(msg=topic_encryption_state.missing_topic_message(module.params["topic_arn"], module.region))
+        module.fail_json(
+            msg=topic_encryption_decisions.missing_topic_message(module.params["topic_arn"], module.region)
+        )
     return attributes
 
 
 def do(module) -> None:
-    problems = topic_encryption_state.validate_params(module.params, module.region)
+    problems = topic_encryption_decisions.validate_params(module.params, module.region)
     if problems:
         module.fail_json(msg=" ".join(problems))
 
     client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
-    plan = topic_encryption_state.plan_encryption(module.params, current_attributes(module, client))
+    plan = topic_encryption_decisions.plan_encryption(module.params, current_attributes(module, client))
     if plan.changed and not module.check_mode:
         topic_encryption.set_kms_master_key_id(client, module.params["topic_arn"], plan.after)
 

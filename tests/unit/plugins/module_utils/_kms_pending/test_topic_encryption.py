@@ -12,7 +12,9 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state as state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import (
+    topic_encryption_decisions as decisions,
+)
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingError
 
 REGION = "eu-west-1"
@@ -46,7 +48,7 @@ def params(**overrides) -> dict:
     ],
 )
 def test_accepted_keys(kms_key_id):
-    assert state.kms_key_id_problems(kms_key_id) == []
+    assert decisions.kms_key_id_problems(kms_key_id) == []
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_accepted_keys(kms_key_id):
     ],
 )
 def test_managed_sns_key_is_refused_with_the_key_policy_hint(kms_key_id):
-    [problem] = state.kms_key_id_problems(kms_key_id)
+    [problem] = decisions.kms_key_id_problems(kms_key_id)
     assert "AWS managed SNS key" in problem
     assert "CloudWatch cannot publish" in problem
     assert "cloudwatch.amazonaws.com" in problem
@@ -81,7 +83,7 @@ def test_managed_sns_key_is_refused_with_the_key_policy_hint(kms_key_id):
     ],
 )
 def test_malformed_keys_are_named(kms_key_id, reason):
-    [problem] = state.kms_key_id_problems(kms_key_id)
+    [problem] = decisions.kms_key_id_problems(kms_key_id)
     assert repr(kms_key_id) in problem
     assert reason in problem
 
@@ -99,13 +101,13 @@ def test_malformed_keys_are_named(kms_key_id, reason):
     ],
 )
 def test_topic_arn_problems(topic_arn, region, reason):
-    [problem] = state.topic_arn_problems(topic_arn, region)
+    [problem] = decisions.topic_arn_problems(topic_arn, region)
     assert reason in problem
 
 
 def test_topic_arn_in_the_region_is_accepted():
-    assert state.topic_arn_problems(TOPIC, REGION) == []
-    assert state.topic_arn_problems(f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms.fifo", REGION) == []
+    assert decisions.topic_arn_problems(TOPIC, REGION) == []
+    assert decisions.topic_arn_problems(f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms.fifo", REGION) == []
 
 
 @pytest.mark.parametrize(
@@ -120,11 +122,11 @@ def test_topic_arn_in_the_region_is_accepted():
     ],
 )
 def test_validate_params(overrides, expected):
-    assert state.validate_params(params(**overrides), REGION) == expected
+    assert decisions.validate_params(params(**overrides), REGION) == expected
 
 
 def test_validate_params_reports_every_problem_at_once():
-    problems = state.validate_params(params(topic_arn="alarms", kms_key_id="alias/aws/sns"), REGION)
+    problems = decisions.validate_params(params(topic_arn="alarms", kms_key_id="alias/aws/sns"), REGION)
     assert len(problems) == 2
 
 
@@ -144,7 +146,7 @@ def test_validate_params_reports_every_problem_at_once():
     ],
 )
 def test_plan_encryption(overrides, attributes, before, after, changed):
-    plan = state.plan_encryption(params(**overrides), attributes)
+    plan = decisions.plan_encryption(params(**overrides), attributes)
     assert (plan.before, plan.after, plan.changed) == (before, after, changed)
     assert plan.diff == {"before": {"kms_master_key_id": before}, "after": {"kms_master_key_id": after}}
 

@@ -12,14 +12,16 @@ import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_fields_differ
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_result
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import compare
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import current_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import desired_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import put_metric_alarm_request
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import tag_updates
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import validation_errors
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_fields_differ
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import compare
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import current_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import desired_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import (
+    put_metric_alarm_request,
+)
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import tag_updates
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validation_errors
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.arns import parse_arn
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_alarm
 
