@@ -14,6 +14,7 @@ import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions as decisions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_metric_filter
 
 GROUP = "/aws/cloudtrail/org"
@@ -213,10 +214,14 @@ PLANS = [
 ]
 
 
+# A create and an update are both one PutMetricFilter (it replaces the whole filter); they differ in ``before``.
+OPERATIONS = {"create": ("put_metric_filter",), "update": ("put_metric_filter",), "delete": ("delete_metric_filter",)}
+
+
 @pytest.mark.parametrize(("module_params", "existing", "action", "before", "after"), PLANS)
 def test_one_comparison_decides_changed_and_diff(module_params, existing, action, before, after):
     plan = decisions.plan_metric_filter(module_params, existing)
-    assert plan.action == action
+    assert tuple(write.operation for write in plan.writes) == OPERATIONS.get(action, ())
     assert plan.changed is (action is not None)
     assert plan.diff == {"before": before, "after": after}
     assert "creation_time" not in plan.diff["before"]
@@ -224,7 +229,10 @@ def test_one_comparison_decides_changed_and_diff(module_params, existing, action
 
 def test_the_put_request_is_the_predicted_filter():
     plan = decisions.plan_metric_filter(params(default_value=2.5), aws_filter(transformation={"unit": "Count"}))
-    assert decisions.put_request(plan.after) == {
+    [write] = plan.writes
+    assert write.operation == "put_metric_filter"
+    assert decisions.snake_filter(write.request) == plan.after
+    assert write.request == {
         "filterName": constants.FILTER_NAME,
         "logGroupName": GROUP,
         "filterPattern": constants.FILTER_PATTERN,
@@ -238,6 +246,11 @@ def test_the_put_request_is_the_predicted_filter():
             }
         ],
     }
+
+
+def test_the_delete_request_names_the_filter_and_its_group():
+    plan = decisions.plan_metric_filter(params(state="absent"), aws_filter())
+    assert plan.writes == (Write("delete_metric_filter", {"logGroupName": GROUP, "filterName": constants.FILTER_NAME}),)
 
 
 def test_dimension_names_are_returned_as_written():

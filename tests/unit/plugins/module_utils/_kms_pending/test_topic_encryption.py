@@ -16,6 +16,7 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
     topic_encryption_decisions as decisions,
 )
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingError
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -147,8 +148,15 @@ def test_validate_params_reports_every_problem_at_once():
 )
 def test_plan_encryption(overrides, attributes, before, after, changed):
     plan = decisions.plan_encryption(params(**overrides), attributes)
-    assert (plan.before, plan.after, plan.changed) == (before, after, changed)
+    assert (plan.before, plan.after, plan.changed) == (
+        {"kms_master_key_id": before},
+        {"kms_master_key_id": after},
+        changed,
+    )
     assert plan.diff == {"before": {"kms_master_key_id": before}, "after": {"kms_master_key_id": after}}
+    # The one write sets that attribute alone, to the predicted key.
+    request = {"TopicArn": TOPIC, "AttributeName": "KmsMasterKeyId", "AttributeValue": after}
+    assert plan.writes == ((Write("set_topic_attributes", request),) if changed else ())
 
 
 def client_error(code: str, operation: str) -> botocore.exceptions.ClientError:
@@ -169,16 +177,17 @@ def test_get_topic_attributes_raises_other_errors_naming_the_topic():
         topic_encryption.get_topic_attributes(client, TOPIC)
 
 
-def test_set_kms_master_key_id_sets_only_that_attribute():
+SET_KEY = {"TopicArn": TOPIC, "AttributeName": "KmsMasterKeyId", "AttributeValue": KEY_ARN}
+
+
+def test_set_topic_attributes_sends_the_planned_request_unchanged():
     client = mock.Mock()
-    topic_encryption.set_kms_master_key_id(client, TOPIC, KEY_ARN)
-    client.set_topic_attributes.assert_called_once_with(
-        TopicArn=TOPIC, AttributeName="KmsMasterKeyId", AttributeValue=KEY_ARN
-    )
+    topic_encryption.set_topic_attributes(client, dict(SET_KEY))
+    client.set_topic_attributes.assert_called_once_with(**SET_KEY)
 
 
-def test_set_kms_master_key_id_errors_name_the_topic():
+def test_set_topic_attributes_errors_name_the_attribute_and_the_topic():
     client = mock.Mock()
     client.set_topic_attributes.side_effect = client_error("InvalidParameter", "SetTopicAttributes")
-    with pytest.raises(KmsPendingError, match="set the KMS key"):
-        topic_encryption.set_kms_master_key_id(client, TOPIC, KEY_ARN)
+    with pytest.raises(KmsPendingError, match=f"set the KmsMasterKeyId attribute of topic {TOPIC}"):
+        topic_encryption.set_topic_attributes(client, dict(SET_KEY))
