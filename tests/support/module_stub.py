@@ -10,10 +10,14 @@ gets the module's result; the client is a ``Mock`` whose calls are the API calls
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
 import yaml
+
+# The region every stubbed module runs in.
+REGION = "us-east-1"
 
 
 class ModuleExit(Exception):
@@ -35,7 +39,7 @@ class ModuleFailure(Exception):
 class StubModule:
     """The part of AnsibleAWSModule that the collection's modules use."""
 
-    def __init__(self, params: dict, client, check_mode: bool = False, diff: bool = True, region: str = "us-east-1"):
+    def __init__(self, params: dict, client, check_mode: bool = False, diff: bool = True, region: str = REGION):
         self.params = params
         self.check_mode = check_mode
         self._diff = diff
@@ -69,12 +73,31 @@ def api_calls(client: mock.Mock) -> list[tuple[str, dict]]:
     return [(name, kwargs) for name, _args, kwargs in client.mock_calls if name and "." not in name and "(" not in name]
 
 
-def run_module(do, module: StubModule) -> tuple[str, dict]:
-    """``("exit", result)`` or ``("fail", result)``: how ``do(module)`` ended."""
+@dataclass
+class Outcome:
+    """How ``do(module)`` ended (``"exit"`` or ``"fail"``), with what result, and the API calls it made."""
+
+    ended: str
+    result: dict
+    calls: list[tuple[str, dict]]
+    module: StubModule
+
+    def failed_before_any_call(self) -> list[str]:
+        """Assert the module failed on its options without making a client; return the problems it named."""
+        assert self.ended == "fail", self.result
+        assert self.result["msg"] == " ".join(self.result["problems"])
+        assert self.module.clients_made == []
+        assert self.calls == []
+        return self.result["problems"]
+
+
+def run_module(do, params: dict, client: mock.Mock, check_mode: bool = False, diff: bool = True) -> Outcome:
+    """Run ``do`` on a StubModule with ``params`` whose every client is ``client``."""
+    module = StubModule(params, client, check_mode=check_mode, diff=diff)
     try:
         do(module)
     except ModuleExit as ended:
-        return "exit", ended.result
+        return Outcome("exit", ended.result, api_calls(client), module)
     except ModuleFailure as failed:
-        return "fail", failed.result
+        return Outcome("fail", failed.result, api_calls(client), module)
     raise AssertionError("the module returned without calling exit_json or fail_json")

@@ -12,12 +12,10 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.modules import sns_topic_encryption
-from module_stub import StubModule
-from module_stub import api_calls
+from module_stub import REGION
 from module_stub import documented_params
 from module_stub import run_module
 
-REGION = "us-east-1"
 TOPIC = f"arn:aws:sns:{REGION}:123456789012:alarms"
 KEY = "alias/cloudwatch-alarms"
 GET = ("get_topic_attributes", {"TopicArn": TOPIC})
@@ -35,10 +33,8 @@ def sns_client(attributes: dict | None) -> mock.Mock:
 
 
 def run(attributes: dict | None, check_mode: bool = False, **options):
-    client = sns_client(attributes)
-    module = StubModule(documented_params(sns_topic_encryption, **{"topic_arn": TOPIC, **options}), client, check_mode)
-    outcome, result = run_module(sns_topic_encryption.do, module)
-    return outcome, result, api_calls(client), module
+    module_params = documented_params(sns_topic_encryption, **{"topic_arn": TOPIC, **options})
+    return run_module(sns_topic_encryption.do, module_params, sns_client(attributes), check_mode)
 
 
 def set_key(value: str) -> tuple[str, dict]:
@@ -56,10 +52,11 @@ SCENARIOS = [
 
 @pytest.mark.parametrize(("attributes", "options", "writes", "key"), SCENARIOS)
 def test_one_read_then_the_planned_write(attributes, options, writes, key):
-    outcome, result, calls, module = run(attributes, **options)
-    assert outcome == "exit", result
-    assert calls == [GET, *writes]
-    assert module.clients_made == [("sns", {})]
+    outcome = run(attributes, **options)
+    assert outcome.ended == "exit", outcome.result
+    assert outcome.calls == [GET, *writes]
+    assert outcome.module.clients_made == [("sns", {})]
+    result = outcome.result
     assert (result["changed"], result["topic_arn"], result["kms_master_key_id"]) == (bool(writes), TOPIC, key)
 
 
@@ -67,9 +64,9 @@ def test_one_read_then_the_planned_write(attributes, options, writes, key):
 def test_check_mode_writes_nothing_and_reports_the_same(attributes, options, writes, key):
     checked = run(attributes, check_mode=True, **options)
     applied = run(attributes, **options)
-    assert checked[2] == [GET]
-    assert checked[:2] == applied[:2]
-    assert checked[1]["diff"]["after"] == {"kms_master_key_id": key}
+    assert checked.calls == [GET]
+    assert (checked.ended, checked.result) == (applied.ended, applied.result)
+    assert checked.result["diff"]["after"] == {"kms_master_key_id": key}
 
 
 @pytest.mark.parametrize(
@@ -81,16 +78,12 @@ def test_check_mode_writes_nothing_and_reports_the_same(attributes, options, wri
     ],
 )
 def test_bad_options_fail_before_any_client_is_made(options, problem):
-    outcome, result, calls, module = run({}, **options)
-    assert outcome == "fail"
-    assert problem in result["msg"]
-    assert result["msg"] == " ".join(result["problems"])
-    assert module.clients_made == []
-    assert calls == []
+    [named] = run({}, **options).failed_before_any_call()
+    assert problem in named
 
 
 def test_a_missing_topic_fails_after_the_read_without_writing():
-    outcome, result, calls, _module = run(None, kms_key_id=KEY)
-    assert outcome == "fail"
-    assert f"Topic {TOPIC} does not exist in region {REGION}" in result["msg"]
-    assert calls == [GET]
+    outcome = run(None, kms_key_id=KEY)
+    assert outcome.ended == "fail"
+    assert f"Topic {TOPIC} does not exist in region {REGION}" in outcome.result["msg"]
+    assert outcome.calls == [GET]

@@ -264,16 +264,8 @@ def test_dimension_names_are_returned_as_written():
 
 def test_documented_defaults_are_the_procedures_values():
     options = yaml.safe_load(kms_pending_metric_filter.DOCUMENTATION)["options"]
-    assert {name: options[name].get("default") for name in options} == {
-        "log_group_name": None,
-        "filter_name": constants.FILTER_NAME,
-        "filter_pattern": constants.FILTER_PATTERN,
-        "metric_name": constants.METRIC_NAME,
-        "metric_namespace": constants.METRIC_NAMESPACE,
-        "metric_value": constants.METRIC_VALUE,
-        "default_value": None,
-        "state": "present",
-    }
+    # params() is every option with the procedure's value; log_group_name is required, so it has no default.
+    assert {name: options[name].get("default") for name in options} == params(log_group_name=None)
 
 
 # ---------------------------------------------------------------- the procedure's pattern matches what it should
