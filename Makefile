@@ -29,6 +29,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt tools/requirements-san
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r tools/requirements-sanity.txt
 	touch $@
 
+# The link every make target needs before it runs anything; Python code that may run without make (tests, demo,
+# bench) makes the same link itself with tests/support/collection_link.py.
 venv: $(VENV)/.installed  ## create .venv with the runtime and test requirements
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
@@ -68,8 +70,9 @@ test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, mo
 demo: venv  ## deploy to 3 regions of a local moto server, re-run (0 changed), --check --diff, summary
 	python tools/demo.py
 
+# A quick run: make bench BENCH_ARGS="--rounds 1 --regions 1,4 --output -" (tools/bench.py --help lists the options).
 bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
-	python tools/bench.py
+	python tools/bench.py $(BENCH_ARGS)
 
 clean:  ## remove .venv, .build and test output
 	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache

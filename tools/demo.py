@@ -8,30 +8,33 @@
 2. ``ansible-playbook -i inventories/local site.yml`` (us-east-1, eu-west-1, ap-southeast-2);
 3. the same again: must report 0 changed;
 4. the same with ``--check --diff``: must report 0 changed;
-5. ``playbooks/verify.yml`` when the collection has it;
-6. a summary per region read back with boto3: trail, log group, filter, alarm and its state, topic, subscriptions;
-7. stop the server, whatever happened (also on Ctrl-C). The exit status is non-zero on any failure.
+5. a summary per region read back with boto3: trail, log group, filter, alarm and its state, topic, subscriptions;
+6. stop the server, whatever happened (also on Ctrl-C). The exit status is non-zero on any failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ENDPOINT_SCRIPT = REPO_ROOT / "tests" / "support" / "moto_endpoint.py"
+# The test support code (moto endpoint, collection link) serves the demo too.
+sys.path.insert(0, str(REPO_ROOT / "tests" / "support"))
+
+from collection_link import collections_path  # noqa: E402
+from moto_endpoint import TEST_CREDENTIALS  # noqa: E402
+from moto_endpoint import MotoEndpoint  # noqa: E402
+from moto_endpoint import start  # noqa: E402
+from playbook_run import ANSIBLE_PLAYBOOK  # noqa: E402
+
 INVENTORY = REPO_ROOT / "inventories" / "local"
-VERIFY_PLAYBOOK = REPO_ROOT / "playbooks" / "verify.yml"
 CONSTANTS_FILE = REPO_ROOT / "plugins" / "module_utils" / "_kms_pending" / "constants.py"
-COLLECTIONS = REPO_ROOT / ".build" / "collections"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -60,70 +63,25 @@ def banner(text: str) -> None:
 # --- the local endpoint -----------------------------------------------------------------------------------------
 
 
-@dataclass
-class Endpoint:
-    url: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def start_endpoint(work_dir: Path) -> MotoEndpoint:
+    # A session of its own: Ctrl-C in the terminal reaches this script, which stops the server itself.
+    try:
+        return start(work_dir, own_session=True)
+    except RuntimeError as error:
+        raise DemoFailure(str(error)) from error
 
 
-def start_endpoint(work_dir: Path) -> Endpoint:
-    port_file = work_dir / "moto.port"
-    log_path = work_dir / "moto.log"
-    with open(log_path, "wb") as log:
-        # A session of its own: Ctrl-C in the terminal reaches this script, which stops the server itself.
-        process = subprocess.Popen(
-            [sys.executable, str(ENDPOINT_SCRIPT), "--port-file", str(port_file)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    endpoint = Endpoint(url="", process=process, log_path=log_path)
-    deadline = time.monotonic() + 180  # moto imports every service backend on start: allow for a busy machine
-    while not port_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            endpoint.stop()
-            raise DemoFailure(f"the moto server did not start:\n{log_path.read_text(errors='replace')}")
-        time.sleep(0.1)
-    endpoint.url = f"http://127.0.0.1:{port_file.read_text().strip()}"
-    return endpoint
-
-
-def demo_environment(endpoint_url: str) -> dict[str, str]:
+def demo_environment(endpoint: MotoEndpoint) -> dict[str, str]:
     """Dummy credentials and every AWS call to the local endpoint; the user's own AWS settings stay out."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env = endpoint.aws_env()
     env.update(
-        AWS_ENDPOINT_URL=endpoint_url,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGIONS[0],
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        ANSIBLE_COLLECTIONS_PATH=str(ensure_collection_link()),
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path()),
         ANSIBLE_RETRY_FILES_ENABLED="false",
         ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
     )
     if sys.stdout.isatty():
         env["ANSIBLE_FORCE_COLOR"] = "1"
     return env
-
-
-def ensure_collection_link() -> Path:
-    """A collections tree in which this checkout is kmsguard.alarms (the Makefile makes the same link)."""
-    link = COLLECTIONS / "ansible_collections" / "kmsguard" / "alarms"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO_ROOT, target_is_directory=True)
-    return COLLECTIONS
 
 
 # --- ansible-playbook runs --------------------------------------------------------------------------------------
@@ -134,7 +92,7 @@ def run_playbook(title: str, playbook: Path, env: dict[str, str], extra_args: li
 
     ``quiet`` hides the ok tasks (changed and failed ones still show) so a no-change run stays short.
     """
-    command = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(INVENTORY), str(playbook)]
+    command = [str(ANSIBLE_PLAYBOOK), "-i", str(INVENTORY), str(playbook)]
     command += extra_args
     banner(f"{title}\n== $ {' '.join(_relative(part) for part in command)}")
     run_env = dict(env, ANSIBLE_DISPLAY_OK_HOSTS="false") if quiet else env
@@ -248,7 +206,10 @@ def print_summary(endpoint_url: str, constants) -> None:
     import boto3
 
     banner("Summary, read back from the endpoint with boto3")
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+    session = boto3.session.Session(
+        aws_access_key_id=TEST_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=TEST_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
     for region in REGIONS:
         print("\n".join(region_summary(session, endpoint_url, region, constants)), flush=True)
 
@@ -262,7 +223,7 @@ def demo(work_dir: Path, args) -> None:
     endpoint = start_endpoint(work_dir)
     try:
         print(f"moto server at {endpoint.url} (log: {endpoint.log_path})", flush=True)
-        env = demo_environment(endpoint.url)
+        env = demo_environment(endpoint)
         site = REPO_ROOT / "site.yml"
         runs = {}
         runs["deploy"] = run_playbook("1. Deploy to 3 regions", site, env, [], quiet=False)
@@ -276,12 +237,6 @@ def demo(work_dir: Path, args) -> None:
             quiet=not args.verbose,
         )
         expect_no_change("3. --check --diff", runs["check"])
-        if VERIFY_PLAYBOOK.exists():
-            runs["verify"] = run_playbook(
-                "4. Verify the chain (playbooks/verify.yml)", VERIFY_PLAYBOOK, env, [], quiet=not args.verbose
-            )
-        else:
-            print("\n-- playbooks/verify.yml is not part of this version: verification step skipped", flush=True)
         print_summary(endpoint.url, constants)
         banner("PLAY RECAP of each run")
         for title, recap in runs.items():

@@ -292,73 +292,36 @@ alarm:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_fields_differ
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_result
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import compare
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import current_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import desired_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import put_metric_alarm_request
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import tag_updates
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import validation_errors
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import cloudwatch_client
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import delete_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import describe_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import list_alarm_tags
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import put_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import tag_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarms import untag_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import plan_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validate_params
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import finish
 
 
-def ensure_absent(module, client, described):
-    before = current_alarm(described)
-    changed, diff = compare(before, {})
-    if changed and not module.check_mode:
-        delete_alarm(client, described["AlarmName"])
-    return changed, diff, {}
-
-
-def ensure_present(module, client, described):
-    params = module.params
+def current_alarm_and_tags(module, client):
+    """The alarm named exactly alarm_name (or None) and, when the task manages tags, its tags."""
+    described = alarms.describe_alarm(client, module.params["alarm_name"])
     # Tags cost an extra read, paid only when the task manages them.
-    current_tags = list_alarm_tags(client, described["AlarmArn"]) if described and params["tags"] is not None else None
-    before = current_alarm(described, current_tags)
-    after = desired_alarm(params, before)
-    changed, diff = compare(before, after)
-    if not after["alarm_actions"]:
-        module.warn(f"The alarm {after['alarm_name']} has no alarm_actions: it will go off without notifying anyone.")
-    if changed and not module.check_mode:
-        write_alarm(client, described, before, after)
-    return changed, diff, alarm_result(described, after, changed)
-
-
-def write_alarm(client, described, before, after):
-    if not described:
-        # Tags go with the creation, so creating a tagged alarm is one write.
-        put_alarm(client, put_metric_alarm_request(after, with_tags=True))
-        return
-    if alarm_fields_differ(before, after):
-        put_alarm(client, put_metric_alarm_request(after))
-    to_set, to_unset = tag_updates(before, after)
-    if to_set:
-        tag_alarm(client, described["AlarmArn"], to_set)
-    if to_unset:
-        untag_alarm(client, described["AlarmArn"], to_unset)
+    manages_tags = described and module.params["state"] == "present" and module.params["tags"] is not None
+    return described, alarms.list_alarm_tags(client, described["AlarmArn"]) if manages_tags else None
 
 
 def do(module):
     # Checked against the resolved region (option, module_defaults, environment or profile) before any call.
-    errors = validation_errors(module.params, module.region)
-    if errors:
-        module.fail_json(msg=" ".join(errors), validation_errors=errors)
-    client = cloudwatch_client(module)
-    described = describe_alarm(client, module.params["alarm_name"])
-    ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-    changed, diff, alarm = ensure(module, client, described)
-    result = {"changed": changed, "alarm": alarm}
-    if module._diff:  # pylint: disable=protected-access
-        result["diff"] = diff
-    module.exit_json(**result)
+    fail_on_problems(module, validate_params(module.params, module.region))
+    client = aws_client(module, "cloudwatch")
+    described, tags = current_alarm_and_tags(module, client)
+    plan = plan_alarm(module.params, described, tags)
+    if plan.after and not plan.after["alarm_actions"]:
+        module.warn(
+            f"The alarm {plan.after['alarm_name']} has no alarm_actions: it will go off without notifying anyone."
+        )
+    alarm = alarm_result(described, plan.after, plan.changed) if plan.after else {}
+    finish(module, client, plan, alarms.WRITERS, {"alarm": alarm})
 
 
 def main():

@@ -196,11 +196,13 @@ metric_filter:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filters
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import finish
 
 
 def missing_log_group_message(module) -> str:
@@ -224,30 +226,14 @@ def current_filter(module, client):
         if params["state"] == "present":
             module.fail_json(msg=missing_log_group_message(module))
         return None
-    return metric_filter_state.find_filter(filters, params["filter_name"])
-
-
-def apply(client, plan) -> None:
-    if plan.action == "delete":
-        metric_filters.delete_metric_filter(client, plan.before["logGroupName"], plan.before["filterName"])
-    elif plan.action in ("create", "update"):
-        metric_filters.put_metric_filter(client, metric_filter_state.put_request(plan.after))
+    return metric_filter_decisions.find_filter(filters, params["filter_name"])
 
 
 def do(module) -> None:
-    problems = metric_filter_state.validate_params(module.params)
-    if problems:
-        module.fail_json(msg=" ".join(problems))
-
-    client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff())
-    plan = metric_filter_state.plan_metric_filter(module.params, current_filter(module, client))
-    if plan.changed and not module.check_mode:
-        apply(client, plan)
-
-    result = {"changed": plan.changed, "metric_filter": metric_filter_state.snake_filter(plan.after)}
-    if module._diff:  # pylint: disable=protected-access
-        result["diff"] = plan.diff
-    module.exit_json(**result)
+    fail_on_problems(module, metric_filter_decisions.validate_params(module.params))
+    client = aws_client(module, "logs")
+    plan = metric_filter_decisions.plan_metric_filter(module.params, current_filter(module, client))
+    finish(module, client, plan, metric_filters.WRITERS, {"metric_filter": plan.after})
 
 
 def main() -> None:

@@ -118,39 +118,38 @@ kms_master_key_id:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import finish
 
 
 def current_attributes(module, client):
     """The topic's attributes, or None; fails the module when a key is wanted on a missing topic."""
-    attributes = topic_encryption.get_topic_attributes(client, module.params["topic_arn"])
-    if attributes is None and module.params["state"] == "present":
-        module.fail_json(msg=topic_encryption_state.missing_topic_message(module.params["topic_arn"], module.region))
+    params = module.params
+    attributes = topic_encryption.get_topic_attributes(client, params["topic_arn"])
+    if attributes is None and params["state"] == "present":
+        module.fail_json(msg=topic_encryption_decisions.missing_topic_message(params["topic_arn"], module.region))
     return attributes
 
 
 def do(module) -> None:
-    problems = topic_encryption_state.validate_params(module.params, module.region)
-    if problems:
-        module.fail_json(msg=" ".join(problems))
-
-    client = module.client("sns", retry_decorator=AWSRetry.jittered_backoff())
-    plan = topic_encryption_state.plan_encryption(module.params, current_attributes(module, client))
-    if plan.changed and not module.check_mode:
-        topic_encryption.set_kms_master_key_id(client, module.params["topic_arn"], plan.after)
-
-    result = {"changed": plan.changed, "topic_arn": module.params["topic_arn"], "kms_master_key_id": plan.after}
-    if module._diff:  # pylint: disable=protected-access
-        result["diff"] = plan.diff
-    module.exit_json(**result)
+    fail_on_problems(module, topic_encryption_decisions.validate_params(module.params, module.region))
+    client = aws_client(module, "sns")
+    plan = topic_encryption_decisions.plan_encryption(module.params, current_attributes(module, client))
+    result = {"topic_arn": module.params["topic_arn"], "kms_master_key_id": plan.after["kms_master_key_id"]}
+    finish(module, client, plan, topic_encryption.WRITERS, result)
 
 
 def main() -> None:
     argument_spec = {
         "topic_arn": {"type": "str", "required": True},
+        # Required with state=present, but not said by required_if: AnsibleModule would stop at "state is present
+        # but all of the following are missing: kms_key_id", alone and before the other checks, and would take an
+        # explicit null as given. validate_params says how to turn encryption off instead (an empty string) and
+        # reports the missing key together with every other problem.
         "kms_key_id": {"type": "str", "no_log": False},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }

@@ -13,13 +13,14 @@ moto server without reset and without name clashes. Each run covers three region
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from aws_account import Account
+from playbook_run import PlaybookRun as Run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -41,84 +42,8 @@ ALARM = constants.ALARM_NAME
 CIS_FILTER_PATTERN = constants.CIS_FILTER_PATTERN
 CIS_ALARM = constants.CIS_ALARM_NAME
 
-WRITE_PREFIXES = (
-    "Create",
-    "Put",
-    "Delete",
-    "Update",
-    "Tag",
-    "Untag",
-    "Start",
-    "Stop",
-    "Set",
-    "Subscribe",
-    "Unsubscribe",
-    "Attach",
-    "Detach",
-    "Add",
-    "Remove",
-)
-
-
-def is_write(operation: str) -> bool:
-    """A call that changes state. REST calls (S3) are recorded as ``METHOD /path``: any method but GET/HEAD."""
-    method = operation.split(" ", 1)[0]
-    if method.isupper() and " " in operation:
-        return method not in ("GET", "HEAD")
-    return operation.startswith(WRITE_PREFIXES)
-
 
 # --- real ansible-playbook runs of the collection's playbooks ---------------------------------------------------
-
-
-@dataclass
-class Run:
-    rc: int
-    report: dict
-    stdout: str
-    stderr: str
-    calls: list[dict]
-
-    @property
-    def operations(self) -> list[str]:
-        return [call["operation"] for call in self.calls]
-
-    @property
-    def changed(self) -> dict[str, int]:
-        return {host: stats["changed"] for host, stats in self.report.get("stats", {}).items()}
-
-    @property
-    def failed_hosts(self) -> dict[str, int]:
-        return {host: stats["failures"] for host, stats in self.report.get("stats", {}).items() if stats["failures"]}
-
-    @property
-    def writes(self) -> list[str]:
-        return [operation for operation in self.operations if is_write(operation)]
-
-    def failure_messages(self) -> str:
-        messages = [
-            str(result.get("msg", ""))
-            for play in self.report.get("plays", [])
-            for task in play["tasks"]
-            for result in task["hosts"].values()
-            if result.get("failed")
-        ]
-        return "\n".join(messages) or self.stdout[-3000:] + self.stderr[-3000:]
-
-    def changed_tasks(self) -> list[str]:
-        return [
-            f"{host}: {task['task']['name']}"
-            for play in self.report.get("plays", [])
-            for task in play["tasks"]
-            for host, result in task["hosts"].items()
-            if result.get("changed")
-        ]
-
-    def explain(self) -> str:
-        return (
-            f"rc={self.rc} changed={self.changed} failed={self.failed_hosts}\nchanged tasks: {self.changed_tasks()}"
-            f"\nwrites: {self.writes}\n{self.failure_messages()}"
-        )
 
 
 @pytest.fixture
@@ -147,13 +72,7 @@ def deploy(account, ansible_playbook, moto_endpoint):
             diff=check,
             env=None if assume_role else account.env,
         )
-        return Run(
-            rc=completed.rc,
-            report=completed.report,
-            stdout=completed.stdout,
-            stderr=completed.stderr,
-            calls=moto_endpoint.calls(),
-        )
+        return replace(completed, calls=moto_endpoint.calls())
 
     return run
 

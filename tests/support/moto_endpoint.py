@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A moto server on 127.0.0.1 that also records every AWS API call it answers.
+"""A moto server on 127.0.0.1 that also records every AWS API call it answers, and the client side to start it.
 
 Run as a script: ``python moto_endpoint.py --port-file PATH`` binds 127.0.0.1 on a free port (or ``--port``),
 writes the port to PATH once it listens, and serves until SIGTERM/SIGINT.
@@ -12,7 +12,8 @@ Besides moto's own API (``/moto-api/reset`` and friends) it answers:
 * ``GET /_kmsguard/calls``: JSON list of ``{"service", "operation", "region"}``, one per call since the last reset;
 * ``DELETE /_kmsguard/calls``: forget the recorded calls.
 
-Tests, the demo and the benchmark use the record to hold the collection to its API-call budget.
+Tests, the demo and the benchmark start it with ``start(work_dir)`` and use the record (``MotoEndpoint.calls``,
+``is_write``) to hold the collection to its API-call budget.
 """
 
 from __future__ import annotations
@@ -23,13 +24,27 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import moto_fidelity
 
 CALLS_PATH = "/_kmsguard/calls"
+# moto imports every service backend on start: on a busy 2-core machine that can take well over a minute.
+START_TIMEOUT = 180
+STOP_TIMEOUT = 10
+DEFAULT_REGION = "us-east-1"
+# Any key pair works with moto; these map to its default account 123456789012.
+TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# Operations that only read (or, AssumeRole, hand out credentials): everything else counts as a write, so a new
+# operation is a write until it is known not to be one. REST calls (S3) are recorded as "METHOD /path".
+_READ_OPERATION = re.compile(r"(Describe|Get|List|Head|Lookup|Test|Filter|Search|AssumeRole)[A-Za-z]*|(GET|HEAD) .*")
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 _RPC_V2_PATH = re.compile(r"/service/[^/]+/operation/(?P<operation>[^/?]+)")
 
@@ -90,6 +105,14 @@ class CallRecorder:
         return [body]
 
 
+def is_write(operation: str) -> bool:
+    """Whether a recorded operation may change state in the account."""
+    return not _READ_OPERATION.fullmatch(operation)
+
+
+# --- the server ---------------------------------------------------------------------------------------------------
+
+
 def serve(port: int, port_file: str | None) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.moto_server.werkzeug_app import MotoRequestHandler
@@ -113,6 +136,79 @@ def serve(port: int, port_file: str | None) -> None:
         os.replace(port_file + ".tmp", port_file)
     print(f"moto endpoint listening on http://127.0.0.1:{bound_port}", flush=True)
     server.serve_forever()
+
+
+# --- the client side: start a server, read its record, stop it ----------------------------------------------------
+
+
+@dataclass
+class MotoEndpoint:
+    """A running server: its URL, its call record, and the environment that sends every AWS call to it."""
+
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def calls(self) -> list[dict]:
+        with urllib.request.urlopen(self.url + CALLS_PATH) as response:
+            return json.load(response)
+
+    def forget_calls(self) -> None:
+        urllib.request.urlopen(urllib.request.Request(self.url + CALLS_PATH, method="DELETE")).close()
+
+    def operations(self, service: str | None = None) -> list[str]:
+        """The operations recorded since the last ``forget_calls``, in order, optionally for one service."""
+        return [call["operation"] for call in self.calls() if service is None or call["service"] == service]
+
+    def aws_env(self, credentials: dict[str, str] | None = None) -> dict[str, str]:
+        """This process's environment without the user's AWS settings: ``credentials`` (or moto's test keys), and
+        every AWS call to this endpoint."""
+        env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+        env.update(credentials or TEST_CREDENTIALS)
+        env.update(
+            AWS_DEFAULT_REGION=DEFAULT_REGION,
+            AWS_ENDPOINT_URL=self.url,
+            AWS_CONFIG_FILE=os.devnull,
+            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        )
+        return env
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(work_dir: Path, own_session: bool = False) -> MotoEndpoint:
+    """Start this script on a free port of 127.0.0.1 and wait until it listens; its log is ``work_dir/moto.log``.
+
+    ``own_session``: the server does not get the terminal's Ctrl-C; the caller stops it (the demo does, so that it
+    can report the stop).
+    """
+    port_file = work_dir / "moto.port"
+    log_path = work_dir / "moto.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--port-file", str(port_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_session,
+        )
+    endpoint = MotoEndpoint(url="", process=process, log_path=log_path)
+    deadline = time.monotonic() + START_TIMEOUT
+    while not port_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            endpoint.stop()
+            raise RuntimeError(
+                f"the moto server did not listen within {START_TIMEOUT} s:\n{log_path.read_text(errors='replace')}"
+            )
+        time.sleep(0.1)
+    endpoint.url = f"http://127.0.0.1:{port_file.read_text().strip()}"
+    return endpoint
 
 
 def main(argv: list[str] | None = None) -> int:

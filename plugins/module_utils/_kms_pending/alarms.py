@@ -6,21 +6,16 @@
 
 """CloudWatch alarm API calls, one small function each.
 
-Every call is retried on throttling by ``AWSRetry.jittered_backoff`` (the one retry mechanism used: clients are
-created without a retry decorator) and turns boto errors into ``KmsPendingError``.
+Each function is wrapped in ``AWSRetry.jittered_backoff()`` (see ``common.aws_client`` for why that is the one
+retry mechanism) and turns boto errors into ``KmsPendingError``. Writes take the request a plan decided, unchanged.
 """
 
 from __future__ import annotations
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from .common import KmsPendingErrorHandler
-
-
-def cloudwatch_client(module):
-    return module.client("cloudwatch")
 
 
 @KmsPendingErrorHandler.list_error_handler("describe alarm {alarm_name}")
@@ -32,32 +27,40 @@ def describe_alarm(client, alarm_name: str) -> dict | None:
     return next((alarm for alarm in response["MetricAlarms"] if alarm["AlarmName"] == alarm_name), None)
 
 
-@KmsPendingErrorHandler.common_error_handler("put alarm {request[AlarmName]}")
-@AWSRetry.jittered_backoff()
-def put_alarm(client, request: dict) -> None:
-    client.put_metric_alarm(**request)
-
-
-@KmsPendingErrorHandler.deletion_error_handler("delete alarm {alarm_name}")
-@AWSRetry.jittered_backoff()
-def delete_alarm(client, alarm_name: str) -> bool:
-    client.delete_alarms(AlarmNames=[alarm_name])
-    return True
-
-
 @KmsPendingErrorHandler.list_error_handler("list tags of alarm {alarm_arn}", default_value={})
 @AWSRetry.jittered_backoff()
 def list_alarm_tags(client, alarm_arn: str) -> dict:
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(ResourceARN=alarm_arn)["Tags"])
 
 
-@KmsPendingErrorHandler.common_error_handler("tag alarm {alarm_arn}")
+@KmsPendingErrorHandler.common_error_handler("put alarm {request[AlarmName]}")
 @AWSRetry.jittered_backoff()
-def tag_alarm(client, alarm_arn: str, tags: dict) -> None:
-    client.tag_resource(ResourceARN=alarm_arn, Tags=ansible_dict_to_boto3_tag_list(tags))
+def put_metric_alarm(client, request: dict) -> None:
+    client.put_metric_alarm(**request)
 
 
-@KmsPendingErrorHandler.common_error_handler("untag alarm {alarm_arn}")
+@KmsPendingErrorHandler.deletion_error_handler("delete alarm {request[AlarmNames][0]}")
 @AWSRetry.jittered_backoff()
-def untag_alarm(client, alarm_arn: str, tag_keys: list[str]) -> None:
-    client.untag_resource(ResourceARN=alarm_arn, TagKeys=tag_keys)
+def delete_alarms(client, request: dict) -> bool:
+    client.delete_alarms(**request)
+    return True
+
+
+@KmsPendingErrorHandler.common_error_handler("tag alarm {request[ResourceARN]}")
+@AWSRetry.jittered_backoff()
+def tag_resource(client, request: dict) -> None:
+    client.tag_resource(**request)
+
+
+@KmsPendingErrorHandler.common_error_handler("untag alarm {request[ResourceARN]}")
+@AWSRetry.jittered_backoff()
+def untag_resource(client, request: dict) -> None:
+    client.untag_resource(**request)
+
+
+WRITERS = {
+    "put_metric_alarm": put_metric_alarm,
+    "delete_alarms": delete_alarms,
+    "tag_resource": tag_resource,
+    "untag_resource": untag_resource,
+}

@@ -23,3 +23,13 @@ class KmsPendingErrorHandler(AWSErrorHandler):
         # How each service the collection calls says "does not exist": CloudWatch (alarm) "ResourceNotFound",
         # CloudWatch Logs (log group, filter) "ResourceNotFoundException", SNS (topic) "NotFound".
         return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException", "NotFound", "NotFoundException"])
+
+
+def aws_client(module, service: str):
+    """The boto3 client of ``service`` for the module's region and credentials: the one way the modules make one.
+
+    Retries: every API function of this package is wrapped in ``AWSRetry.jittered_backoff()``, which also retries a
+    throttled page of a paginated read. So no ``retry_decorator`` is given here: it would only act on calls made
+    with ``aws_retry=True``, and passing that as well would nest a second retry loop inside the first.
+    """
+    return module.client(service)

@@ -6,9 +6,8 @@
 
 """CloudWatch Logs calls of kms_pending_metric_filter, one small function per call.
 
-Retries: each function is wrapped in ``AWSRetry.jittered_backoff()``, so a throttled page of a paginated read
-is retried like a single call. Calls do not pass ``aws_retry=True`` as well, which would nest a second retry
-loop inside the first.
+Each function is wrapped in ``AWSRetry.jittered_backoff()`` (see ``common.aws_client`` for why that is the one
+retry mechanism). Writes take the request a plan decided, unchanged.
 """
 
 from __future__ import annotations
@@ -35,8 +34,13 @@ def put_metric_filter(client, request: dict[str, Any]) -> None:
     client.put_metric_filter(**request)
 
 
-@KmsPendingErrorHandler.deletion_error_handler("delete metric filter {filter_name} of log group {log_group_name}")
+@KmsPendingErrorHandler.deletion_error_handler(
+    "delete metric filter {request[filterName]} of log group {request[logGroupName]}"
+)
 @AWSRetry.jittered_backoff()
-def delete_metric_filter(client, log_group_name: str, filter_name: str) -> bool:
-    client.delete_metric_filter(logGroupName=log_group_name, filterName=filter_name)
+def delete_metric_filter(client, request: dict[str, Any]) -> bool:
+    client.delete_metric_filter(**request)
     return True
+
+
+WRITERS = {"put_metric_filter": put_metric_filter, "delete_metric_filter": delete_metric_filter}

@@ -21,7 +21,7 @@ from typing import Any
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import PREFIX
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
 
@@ -145,10 +145,10 @@ def _kms_key_problems(settings: dict[str, Any]) -> list[str]:
     problems = []
     topic_key = settings[PREFIX + "topic_kms_key_id"]
     if topic_key:
-        problems += topic_encryption_state.kms_key_id_problems(topic_key, option=PREFIX + "topic_kms_key_id")
+        problems += topic_encryption_decisions.kms_key_id_problems(topic_key, option=PREFIX + "topic_kms_key_id")
     bucket_key = settings[PREFIX + "bucket_kms_key_id"]
     if bucket_key:
-        problems += topic_encryption_state.kms_key_form_problems(bucket_key, option=PREFIX + "bucket_kms_key_id")
+        problems += topic_encryption_decisions.kms_key_form_problems(bucket_key, option=PREFIX + "bucket_kms_key_id")
         if settings[PREFIX + "bucket_encryption"] != "aws:kms":
             problems.append(
                 "pending_deletion_alarm_bucket_kms_key_id is set but pending_deletion_alarm_bucket_encryption is "

@@ -6,8 +6,8 @@
 
 """SNS calls of sns_topic_encryption, one small function per call.
 
-Each function is wrapped in ``AWSRetry.jittered_backoff()`` and calls the client without ``aws_retry=True``, so
-a throttled call is retried by one loop only.
+Each function is wrapped in ``AWSRetry.jittered_backoff()`` (see ``common.aws_client`` for why that is the one
+retry mechanism). Writes take the request a plan decided, unchanged.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingErrorHandler
 
-KMS_MASTER_KEY_ID = "KmsMasterKeyId"
-
 
 @KmsPendingErrorHandler.list_error_handler("get the attributes of topic {topic_arn}", default_value=None)
 @AWSRetry.jittered_backoff()
@@ -28,8 +26,10 @@ def get_topic_attributes(client, topic_arn: str) -> dict[str, Any] | None:
     return client.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
 
 
-@KmsPendingErrorHandler.common_error_handler("set the KMS key (KmsMasterKeyId) of topic {topic_arn}")
+@KmsPendingErrorHandler.common_error_handler("set the {request[AttributeName]} attribute of topic {request[TopicArn]}")
 @AWSRetry.jittered_backoff()
-def set_kms_master_key_id(client, topic_arn: str, kms_key_id: str) -> None:
-    """Encrypt the topic with ``kms_key_id``; an empty string turns its encryption off."""
-    client.set_topic_attributes(TopicArn=topic_arn, AttributeName=KMS_MASTER_KEY_ID, AttributeValue=kms_key_id)
+def set_topic_attributes(client, request: dict[str, Any]) -> None:
+    client.set_topic_attributes(**request)
+
+
+WRITERS = {"set_topic_attributes": set_topic_attributes}

@@ -13,8 +13,11 @@ import botocore.exceptions
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_state as state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import (
+    topic_encryption_decisions as decisions,
+)
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingError
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -47,7 +50,7 @@ def params(**overrides) -> dict:
     ],
 )
 def test_accepted_keys(kms_key_id):
-    assert state.kms_key_id_problems(kms_key_id) == []
+    assert decisions.kms_key_id_problems(kms_key_id) == []
 
 
 @pytest.mark.parametrize(
@@ -59,7 +62,7 @@ def test_accepted_keys(kms_key_id):
     ],
 )
 def test_managed_sns_key_is_refused_with_the_key_policy_hint(kms_key_id):
-    [problem] = state.kms_key_id_problems(kms_key_id)
+    [problem] = decisions.kms_key_id_problems(kms_key_id)
     assert "AWS managed SNS key" in problem
     assert "CloudWatch cannot publish" in problem
     assert "cloudwatch.amazonaws.com" in problem
@@ -82,7 +85,7 @@ def test_managed_sns_key_is_refused_with_the_key_policy_hint(kms_key_id):
     ],
 )
 def test_malformed_keys_are_named(kms_key_id, reason):
-    [problem] = state.kms_key_id_problems(kms_key_id)
+    [problem] = decisions.kms_key_id_problems(kms_key_id)
     assert json.dumps(kms_key_id) in problem
     assert reason in problem
 
@@ -100,13 +103,13 @@ def test_malformed_keys_are_named(kms_key_id, reason):
     ],
 )
 def test_topic_arn_problems(topic_arn, region, reason):
-    [problem] = state.topic_arn_problems(topic_arn, region)
+    [problem] = decisions.topic_arn_problems(topic_arn, region)
     assert reason in problem
 
 
 def test_topic_arn_in_the_region_is_accepted():
-    assert state.topic_arn_problems(TOPIC, REGION) == []
-    assert state.topic_arn_problems(f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms.fifo", REGION) == []
+    assert decisions.topic_arn_problems(TOPIC, REGION) == []
+    assert decisions.topic_arn_problems(f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms.fifo", REGION) == []
 
 
 @pytest.mark.parametrize(
@@ -121,11 +124,11 @@ def test_topic_arn_in_the_region_is_accepted():
     ],
 )
 def test_validate_params(overrides, expected):
-    assert state.validate_params(params(**overrides), REGION) == expected
+    assert decisions.validate_params(params(**overrides), REGION) == expected
 
 
 def test_validate_params_reports_every_problem_at_once():
-    problems = state.validate_params(params(topic_arn="alarms", kms_key_id="alias/aws/sns"), REGION)
+    problems = decisions.validate_params(params(topic_arn="alarms", kms_key_id="alias/aws/sns"), REGION)
     assert len(problems) == 2
 
 
@@ -145,9 +148,16 @@ def test_validate_params_reports_every_problem_at_once():
     ],
 )
 def test_plan_encryption(overrides, attributes, before, after, changed):
-    plan = state.plan_encryption(params(**overrides), attributes)
-    assert (plan.before, plan.after, plan.changed) == (before, after, changed)
+    plan = decisions.plan_encryption(params(**overrides), attributes)
+    assert (plan.before, plan.after, plan.changed) == (
+        {"kms_master_key_id": before},
+        {"kms_master_key_id": after},
+        changed,
+    )
     assert plan.diff == {"before": {"kms_master_key_id": before}, "after": {"kms_master_key_id": after}}
+    # The one write sets that attribute alone, to the predicted key.
+    request = {"TopicArn": TOPIC, "AttributeName": "KmsMasterKeyId", "AttributeValue": after}
+    assert plan.writes == ((Write("set_topic_attributes", request),) if changed else ())
 
 
 def client_error(code: str, operation: str) -> botocore.exceptions.ClientError:
@@ -168,16 +178,17 @@ def test_get_topic_attributes_raises_other_errors_naming_the_topic():
         topic_encryption.get_topic_attributes(client, TOPIC)
 
 
-def test_set_kms_master_key_id_sets_only_that_attribute():
+SET_KEY = {"TopicArn": TOPIC, "AttributeName": "KmsMasterKeyId", "AttributeValue": KEY_ARN}
+
+
+def test_set_topic_attributes_sends_the_planned_request_unchanged():
     client = mock.Mock()
-    topic_encryption.set_kms_master_key_id(client, TOPIC, KEY_ARN)
-    client.set_topic_attributes.assert_called_once_with(
-        TopicArn=TOPIC, AttributeName="KmsMasterKeyId", AttributeValue=KEY_ARN
-    )
+    topic_encryption.set_topic_attributes(client, dict(SET_KEY))
+    client.set_topic_attributes.assert_called_once_with(**SET_KEY)
 
 
-def test_set_kms_master_key_id_errors_name_the_topic():
+def test_set_topic_attributes_errors_name_the_attribute_and_the_topic():
     client = mock.Mock()
     client.set_topic_attributes.side_effect = client_error("InvalidParameter", "SetTopicAttributes")
-    with pytest.raises(KmsPendingError, match="set the KMS key"):
-        topic_encryption.set_kms_master_key_id(client, TOPIC, KEY_ARN)
+    with pytest.raises(KmsPendingError, match=f"set the KmsMasterKeyId attribute of topic {TOPIC}"):
+        topic_encryption.set_topic_attributes(client, dict(SET_KEY))

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Plan
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 
 AWS_MANAGED_SNS_ALIAS = "alias/aws/sns"
+# The topic attribute that names the key; GetTopicAttributes omits it for a topic that is not encrypted.
+KMS_MASTER_KEY_ID = "KmsMasterKeyId"
 CLOUDWATCH_KEY_POLICY_HINT = (
     "Use a customer managed key whose key policy allows the service principal cloudwatch.amazonaws.com the actions "
     "kms:Decrypt and kms:GenerateDataKey*."
@@ -31,22 +34,6 @@ _KEY_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 # KMS alias names: alias/ then letters, digits, /, _ or -, 256 characters in all at most.
 _ALIAS_NAME = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}")
 _KEY_FORMS = "a key ID, a key ARN, an alias name (alias/NAME) or an alias ARN"
-
-
-@dataclass(frozen=True)
-class EncryptionPlan:
-    """The topic's key before and after the run; the empty string means not encrypted."""
-
-    before: str
-    after: str
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-    @property
-    def diff(self) -> dict[str, dict[str, str]]:
-        return {"before": {"kms_master_key_id": self.before}, "after": {"kms_master_key_id": self.after}}
 
 
 def is_aws_managed_sns_key(kms_key_id: str) -> bool:
@@ -130,22 +117,25 @@ def validate_params(params: dict[str, Any], region: str | None) -> list[str]:
 
 def current_key(attributes: dict[str, Any] | None) -> str:
     """The topic's key as GetTopicAttributes reports it; the empty string when it is not encrypted."""
-    return (attributes or {}).get("KmsMasterKeyId") or ""
+    return (attributes or {}).get(KMS_MASTER_KEY_ID) or ""
 
 
 def desired_key(params: dict[str, Any]) -> str:
     return "" if params["state"] == "absent" else params["kms_key_id"]
 
 
-def plan_encryption(params: dict[str, Any], attributes: dict[str, Any] | None) -> EncryptionPlan:
+def plan_encryption(params: dict[str, Any], attributes: dict[str, Any] | None) -> Plan:
     """Decide from the options and the topic's attributes (None when the topic does not exist).
 
     A missing topic has nothing to decrypt: with state=absent that is no change. The module fails before this
-    for a missing topic with state=present.
+    for a missing topic with state=present. The one write sets the attribute, and no other; an empty value turns
+    the encryption off.
     """
     before = current_key(attributes)
     after = before if attributes is None else desired_key(params)
-    return EncryptionPlan(before=before, after=after)
+    request = {"TopicArn": params["topic_arn"], "AttributeName": KMS_MASTER_KEY_ID, "AttributeValue": after}
+    writes = (Write("set_topic_attributes", request),) if after != before else ()
+    return Plan(before={"kms_master_key_id": before}, after={"kms_master_key_id": after}, writes=writes)
 
 
 def missing_topic_message(topic_arn: str, region: str | None) -> str:

@@ -14,10 +14,13 @@ the diff, and ``--check`` predicts exactly what a real run does.
 from __future__ import annotations
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from .arns import parse_arn
 from .arns import sns_topic_problem
+from .plan import Plan
+from .plan import Write
 
 ACTION_OPTIONS = ("alarm_actions", "ok_actions", "insufficient_data_actions")
 
@@ -75,23 +78,23 @@ NOT_NULL = (
 )
 
 
-def validation_errors(params: dict, region: str | None) -> list[str]:
+def validate_params(params: dict, region: str | None) -> list[str]:
     """Every problem of ``params`` for an alarm in ``region`` (the module's resolved region), [] if none."""
-    null_errors = _null_errors(params)
-    if null_errors:
-        return null_errors
+    null_problems = _null_problems(params)
+    if null_problems:
+        return null_problems
     if params["state"] == "absent":
-        return _name_errors(params)
+        return _name_problems(params)
     return [
-        *_name_errors(params),
-        *_action_errors(params, region),
-        *_period_errors(params["period"]),
-        *_evaluation_errors(params["evaluation_periods"], params["datapoints_to_alarm"]),
-        *_threshold_errors(params["threshold"]),
+        *_name_problems(params),
+        *_action_problems(params, region),
+        *_period_problems(params["period"]),
+        *_evaluation_problems(params["evaluation_periods"], params["datapoints_to_alarm"]),
+        *_threshold_problems(params["threshold"]),
     ]
 
 
-def _null_errors(params: dict) -> list[str]:
+def _null_problems(params: dict) -> list[str]:
     options = ("alarm_name",) if params["state"] == "absent" else NOT_NULL
     return [
         f"{option}: null is not a value for it; leave {option} out to get the procedure's default."
@@ -100,13 +103,13 @@ def _null_errors(params: dict) -> list[str]:
     ]
 
 
-def _name_errors(params: dict) -> list[str]:
+def _name_problems(params: dict) -> list[str]:
     if 1 <= len(params["alarm_name"]) <= 255:
         return []
     return [f"alarm_name: {params['alarm_name']!r} must be 1 to 255 characters long."]
 
 
-def _action_errors(params: dict, region: str | None) -> list[str]:
+def _action_problems(params: dict, region: str | None) -> list[str]:
     return [
         f"{option}: {action!r} {problem}."
         for option in ACTION_OPTIONS
@@ -136,7 +139,7 @@ def action_problem(action: str, region: str | None) -> str | None:
     return None
 
 
-def _period_errors(period: int) -> list[str]:
+def _period_problems(period: int) -> list[str]:
     if period > 0 and period % 60 == 0:
         return []
     return [
@@ -145,22 +148,22 @@ def _period_errors(period: int) -> list[str]:
     ]
 
 
-def _evaluation_errors(evaluation_periods: int, datapoints_to_alarm: int) -> list[str]:
-    errors = []
+def _evaluation_problems(evaluation_periods: int, datapoints_to_alarm: int) -> list[str]:
+    problems = []
     if evaluation_periods < 1:
-        errors.append(f"evaluation_periods: {evaluation_periods} must be at least 1.")
+        problems.append(f"evaluation_periods: {evaluation_periods} must be at least 1.")
     if datapoints_to_alarm < 1:
-        errors.append(f"datapoints_to_alarm: {datapoints_to_alarm} must be at least 1.")
+        problems.append(f"datapoints_to_alarm: {datapoints_to_alarm} must be at least 1.")
     if 1 <= evaluation_periods < datapoints_to_alarm:
-        errors.append(
+        problems.append(
             f"datapoints_to_alarm: {datapoints_to_alarm} is more than evaluation_periods ({evaluation_periods}); "
             "an alarm goes off when M out of N periods breach, so datapoints_to_alarm (M) must be at most "
             "evaluation_periods (N)."
         )
-    return errors
+    return problems
 
 
-def _threshold_errors(threshold: float) -> list[str]:
+def _threshold_problems(threshold: float) -> list[str]:
     if threshold >= 0:
         return []
     return [f"threshold: {threshold} is negative; a count of matching log events is never below 0."]
@@ -249,12 +252,34 @@ def predicted_tags(current_tags: dict, tags: dict, purge_tags: bool) -> dict:
     return {**kept, **{key: str(value) for key, value in to_set.items()}}
 
 
-# Comparison: one decision for changed, diff and the writes.
+# The plan: one comparison for changed and the diff, and the writes it takes.
 
 
-def compare(before: dict, after: dict) -> tuple[bool, dict]:
-    """``changed`` and the diff between two comparison shapes ({} stands for no alarm)."""
-    return before != after, {"before": before, "after": after}
+def plan_alarm(params: dict, described: dict | None, tags: dict | None = None) -> Plan:
+    """What a run does, from the options and the alarm found (``tags`` only when the task manages them)."""
+    before = current_alarm(described, tags)
+    if params["state"] == "absent":
+        delete = Write("delete_alarms", {"AlarmNames": [params["alarm_name"]]})
+        return Plan(before=before, after={}, writes=(delete,) if before else ())
+    after = desired_alarm(params, before)
+    return Plan(before=before, after=after, writes=alarm_writes(described, before, after))
+
+
+def alarm_writes(described: dict | None, before: dict, after: dict) -> tuple[Write, ...]:
+    """The calls that take the alarm from ``before`` to ``after``: none when they are equal."""
+    if not described:
+        # Tags go with the creation, so creating a tagged alarm is one write.
+        return (Write("put_metric_alarm", put_metric_alarm_request(after, with_tags=True)),)
+    writes = []
+    if alarm_fields_differ(before, after):
+        writes.append(Write("put_metric_alarm", put_metric_alarm_request(after)))
+    to_set, to_unset = tag_updates(before, after)
+    if to_set:
+        tags = ansible_dict_to_boto3_tag_list(to_set)
+        writes.append(Write("tag_resource", {"ResourceARN": described["AlarmArn"], "Tags": tags}))
+    if to_unset:
+        writes.append(Write("untag_resource", {"ResourceARN": described["AlarmArn"], "TagKeys": to_unset}))
+    return tuple(writes)
 
 
 def alarm_fields_differ(before: dict, after: dict) -> bool:

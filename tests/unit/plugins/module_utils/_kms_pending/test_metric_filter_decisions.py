@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_state as state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions as decisions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_metric_filter
 
 GROUP = "/aws/cloudtrail/org"
@@ -74,7 +75,7 @@ def procedure_snake(**transformation) -> dict:
 
 
 def test_the_procedures_values_are_valid():
-    assert state.validate_params(params()) == []
+    assert decisions.validate_params(params()) == []
 
 
 @pytest.mark.parametrize(
@@ -101,23 +102,23 @@ def test_the_procedures_values_are_valid():
     ],
 )
 def test_a_bad_value_is_named_with_what_is_expected(overrides, expected):
-    problems = state.validate_params(params(**overrides))
+    problems = decisions.validate_params(params(**overrides))
     assert any(expected in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize("metric_value", ["1", "0.5", "-2", "1e3", "$.bytes", "$.requestParameters.keyId", "$size"])
 def test_a_metric_value_is_a_number_or_an_event_field(metric_value):
-    assert state.validate_params(params(metric_value=metric_value)) == []
+    assert decisions.validate_params(params(metric_value=metric_value)) == []
 
 
 def test_every_problem_is_reported_at_once():
-    problems = state.validate_params(params(filter_name="a*", metric_value="x"))
+    problems = decisions.validate_params(params(filter_name="a*", metric_value="x"))
     assert len(problems) == 2
 
 
 def test_deleting_checks_only_the_names():
-    assert state.validate_params(params(state="absent", filter_pattern="", metric_value="x")) == []
-    assert state.validate_params(params(state="absent", filter_name="a:b")) != []
+    assert decisions.validate_params(params(state="absent", filter_pattern="", metric_value="x")) == []
+    assert decisions.validate_params(params(state="absent", filter_name="a:b")) != []
 
 
 # ---------------------------------------------------------------- exact-name lookup
@@ -134,7 +135,7 @@ def test_deleting_checks_only_the_names():
 )
 def test_the_filter_is_found_by_its_exact_name(names, expected_index):
     filters = [aws_filter(filterName=name, filterPattern=f"pattern {index}") for index, name in enumerate(names)]
-    found = state.find_filter(filters, constants.FILTER_NAME)
+    found = decisions.find_filter(filters, constants.FILTER_NAME)
     assert found is (None if expected_index is None else filters[expected_index])
 
 
@@ -213,18 +214,25 @@ PLANS = [
 ]
 
 
+# A create and an update are both one PutMetricFilter (it replaces the whole filter); they differ in ``before``.
+OPERATIONS = {"create": ("put_metric_filter",), "update": ("put_metric_filter",), "delete": ("delete_metric_filter",)}
+
+
 @pytest.mark.parametrize(("module_params", "existing", "action", "before", "after"), PLANS)
 def test_one_comparison_decides_changed_and_diff(module_params, existing, action, before, after):
-    plan = state.plan_metric_filter(module_params, existing)
-    assert plan.action == action
+    plan = decisions.plan_metric_filter(module_params, existing)
+    assert tuple(write.operation for write in plan.writes) == OPERATIONS.get(action, ())
     assert plan.changed is (action is not None)
     assert plan.diff == {"before": before, "after": after}
     assert "creation_time" not in plan.diff["before"]
 
 
 def test_the_put_request_is_the_predicted_filter():
-    plan = state.plan_metric_filter(params(default_value=2.5), aws_filter(transformation={"unit": "Count"}))
-    assert state.put_request(plan.after) == {
+    plan = decisions.plan_metric_filter(params(default_value=2.5), aws_filter(transformation={"unit": "Count"}))
+    [write] = plan.writes
+    assert write.operation == "put_metric_filter"
+    assert decisions.snake_filter(write.request) == plan.after
+    assert write.request == {
         "filterName": constants.FILTER_NAME,
         "logGroupName": GROUP,
         "filterPattern": constants.FILTER_PATTERN,
@@ -240,8 +248,13 @@ def test_the_put_request_is_the_predicted_filter():
     }
 
 
+def test_the_delete_request_names_the_filter_and_its_group():
+    plan = decisions.plan_metric_filter(params(state="absent"), aws_filter())
+    assert plan.writes == (Write("delete_metric_filter", {"logGroupName": GROUP, "filterName": constants.FILTER_NAME}),)
+
+
 def test_dimension_names_are_returned_as_written():
-    assert state.snake_filter({"metricTransformations": [{"dimensions": {"KeyId": "$.keyId"}}]}) == {
+    assert decisions.snake_filter({"metricTransformations": [{"dimensions": {"KeyId": "$.keyId"}}]}) == {
         "metric_transformations": [{"dimensions": {"KeyId": "$.keyId"}}]
     }
 
@@ -251,16 +264,8 @@ def test_dimension_names_are_returned_as_written():
 
 def test_documented_defaults_are_the_procedures_values():
     options = yaml.safe_load(kms_pending_metric_filter.DOCUMENTATION)["options"]
-    assert {name: options[name].get("default") for name in options} == {
-        "log_group_name": None,
-        "filter_name": constants.FILTER_NAME,
-        "filter_pattern": constants.FILTER_PATTERN,
-        "metric_name": constants.METRIC_NAME,
-        "metric_namespace": constants.METRIC_NAMESPACE,
-        "metric_value": constants.METRIC_VALUE,
-        "default_value": None,
-        "state": "present",
-    }
+    # params() is every option with the procedure's value; log_group_name is required, so it has no default.
+    assert {name: options[name].get("default") for name in options} == params(log_group_name=None)
 
 
 # ---------------------------------------------------------------- the procedure's pattern matches what it should

@@ -13,11 +13,12 @@ kept in the CloudWatch Logs API shape (camelCase, as DescribeMetricFilters retur
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from .plan import Plan
+from .plan import Write
 
 # Fields the module does not manage but PutMetricFilter would drop if left out of the request: carried over
 # from the current filter so that a run never silently removes what someone configured elsewhere.
@@ -41,23 +42,6 @@ METRIC_FORBIDDEN = ":*$"
 # A metric value is a number, or a field of the matched event: $.field for JSON patterns, $field for
 # space-delimited ones.
 METRIC_VALUE_FIELD = re.compile(r"\$\.?[A-Za-z0-9_@][A-Za-z0-9_@\-.\[\]]*")
-
-
-@dataclass
-class MetricFilterPlan:
-    """What a run does: ``action`` is ``create``, ``update``, ``delete`` or None; ``after`` is the predicted filter."""
-
-    action: str | None
-    before: dict[str, Any] = field(default_factory=dict)
-    after: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> bool:
-        return self.action is not None
-
-    @property
-    def diff(self) -> dict[str, dict[str, Any]]:
-        return {"before": snake_filter(self.before), "after": snake_filter(self.after)}
 
 
 def _is_number(text: str) -> bool:
@@ -175,20 +159,21 @@ def _carry_over(desired: dict[str, Any], current: dict[str, Any]) -> dict[str, A
     return merged
 
 
-def plan_metric_filter(params: dict[str, Any], current: dict[str, Any] | None) -> MetricFilterPlan:
-    """Decide what a run does from the options and the filter found (None when there is none)."""
+def plan_metric_filter(params: dict[str, Any], current: dict[str, Any] | None) -> Plan:
+    """Decide what a run does from the options and the filter found (None when there is none).
+
+    The plan's sides are the filter as the module reports it. The write is one DeleteMetricFilter, or one
+    PutMetricFilter whose request is the predicted filter itself (a put replaces the whole filter).
+    """
     before = normalise_filter(current)
     if params["state"] == "absent":
-        return MetricFilterPlan(action="delete" if before else None, before=before, after={})
+        delete = Write(
+            "delete_metric_filter", {"logGroupName": params["log_group_name"], "filterName": params["filter_name"]}
+        )
+        return Plan(before=snake_filter(before), after={}, writes=(delete,) if before else ())
     after = normalise_filter(_carry_over(desired_filter(params), before))
-    if not before:
-        return MetricFilterPlan(action="create", before={}, after=after)
-    return MetricFilterPlan(action=None if after == before else "update", before=before, after=after)
-
-
-def put_request(metric_filter: dict[str, Any]) -> dict[str, Any]:
-    """The PutMetricFilter arguments that make ``metric_filter`` (a normalised filter) real."""
-    return dict(metric_filter)
+    writes = (Write("put_metric_filter", after),) if after != before else ()
+    return Plan(before=snake_filter(before), after=snake_filter(after), writes=writes)
 
 
 def snake_filter(metric_filter: dict[str, Any]) -> dict[str, Any]:

@@ -12,15 +12,18 @@ import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_fields_differ
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import alarm_result
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import compare
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import current_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import desired_alarm
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import put_metric_alarm_request
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import tag_updates
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_state import validation_errors
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_fields_differ
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import current_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import desired_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import plan_alarm
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import (
+    put_metric_alarm_request,
+)
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import tag_updates
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validate_params
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.arns import parse_arn
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_alarm
 
 REGION = "us-east-1"
@@ -90,8 +93,8 @@ DROP = object()  # an override that removes the field, as AWS omits unset option
 
 
 def decide(params: dict, described: dict | None, tags: dict | None = None) -> tuple[bool, dict]:
-    before = current_alarm(described, tags)
-    return compare(before, desired_alarm(params, before))
+    plan = plan_alarm(params, described, tags)
+    return plan.changed, plan.diff
 
 
 def differing_keys(diff: dict) -> set[str]:
@@ -175,7 +178,7 @@ def test_parse_arn_rejects(arn):
     ],
 )
 def test_valid_params(overrides, region):
-    assert validation_errors(make_params(**overrides), region) == []
+    assert validate_params(make_params(**overrides), region) == []
 
 
 @pytest.mark.parametrize(
@@ -234,27 +237,32 @@ def test_valid_params(overrides, region):
     ],
 )
 def test_invalid_params(overrides, region, expected_fragments):
-    errors = validation_errors(make_params(**overrides), region)
-    assert len(errors) == 1, errors
+    problems = validate_params(make_params(**overrides), region)
+    assert len(problems) == 1, problems
     for fragment in expected_fragments:
-        assert fragment in errors[0]
+        assert fragment in problems[0]
 
 
 @pytest.mark.parametrize("option", ["period", "threshold", "alarm_description", "actions_enabled", "statistic"])
 def test_explicit_null_is_rejected_not_crashed_on(option):
-    assert validation_errors(make_params(**{option: None}), REGION) == [
+    assert validate_params(make_params(**{option: None}), REGION) == [
         f"{option}: null is not a value for it; leave {option} out to get the procedure's default."
     ]
 
 
 def test_explicit_null_settings_do_not_block_deletion():
-    assert validation_errors(make_params(state="absent", period=None), REGION) == []
+    assert validate_params(make_params(state="absent", period=None), REGION) == []
 
 
 def test_every_problem_is_reported_at_once():
     params = make_params(alarm_actions=["nope", FOREIGN_TOPIC], period=61, threshold=-2.0)
-    errors = validation_errors(params, REGION)
-    assert [error.partition(":")[0] for error in errors] == ["alarm_actions", "alarm_actions", "period", "threshold"]
+    problems = validate_params(params, REGION)
+    assert [problem.partition(":")[0] for problem in problems] == [
+        "alarm_actions",
+        "alarm_actions",
+        "period",
+        "threshold",
+    ]
 
 
 # --- normalisation and comparison: (params, existing alarm, tags, expected changed, expected differing fields) ---
@@ -555,3 +563,65 @@ def test_result_of_creation_is_the_alarm_written():
     result = alarm_result(None, desired, changed=True)
     assert result == desired
     assert result["tags"] == {"Team": "Sec"}
+
+
+# --- the plan's writes: (params, existing alarm, tags read, expected writes in order) -------------------------
+
+
+def full_request(**overrides) -> dict:
+    return {**put_metric_alarm_request(desired_alarm(make_params(), {})), **overrides}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "existing", "tags", "writes"),
+    [
+        pytest.param({}, described_alarm(), None, (), id="as asked: no write"),
+        pytest.param(
+            {"tags": {"team": "sec"}},
+            None,
+            None,
+            (Write("put_metric_alarm", full_request(Tags=[{"Key": "team", "Value": "sec"}])),),
+            id="create: one put, tags included",
+        ),
+        pytest.param(
+            {"period": 120},
+            described_alarm(),
+            None,
+            (Write("put_metric_alarm", full_request(Period=120)),),
+            id="update",
+        ),
+        pytest.param(
+            {"period": 120, "tags": {"a": "2", "c": "3"}},
+            described_alarm(),
+            {"a": "1", "b": "2"},
+            (
+                Write("put_metric_alarm", full_request(Period=120)),
+                Write(
+                    "tag_resource",
+                    {"ResourceARN": ALARM_ARN, "Tags": [{"Key": "a", "Value": "2"}, {"Key": "c", "Value": "3"}]},
+                ),
+                Write("untag_resource", {"ResourceARN": ALARM_ARN, "TagKeys": ["b"]}),
+            ),
+            id="update and retag: put, then tag, then untag",
+        ),
+        pytest.param(
+            {"tags": {}},
+            described_alarm(),
+            {"b": "2"},
+            (Write("untag_resource", {"ResourceARN": ALARM_ARN, "TagKeys": ["b"]}),),
+            id="only tags removed: no put",
+        ),
+        pytest.param(
+            {"state": "absent"},
+            described_alarm(),
+            None,
+            (Write("delete_alarms", {"AlarmNames": [constants.ALARM_NAME]}),),
+            id="delete",
+        ),
+        pytest.param({"state": "absent"}, None, None, (), id="already absent"),
+    ],
+)
+def test_plan_writes(overrides, existing, tags, writes):
+    plan = plan_alarm(make_params(**overrides), existing, tags)
+    assert plan.writes == writes
+    assert plan.changed is bool(writes)
