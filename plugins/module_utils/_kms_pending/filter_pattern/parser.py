@@ -201,13 +201,17 @@ def parse_selector(stream: TokenStream) -> Selector:
 
 def parse_check(stream: TokenStream, selector: Selector) -> Expression:
     keyword = stream.take()
+    if keyword.text == "EXISTS":
+        raise FilterPatternError(
+            keyword.position, f"EXISTS is not supported: use NOT EXISTS, or {selector.text} = * for any value"
+        )
     following = stream.peek()
     test = CHECKS.get((keyword.text, following.text))
     if test is None:
         raise FilterPatternError(
             following.position,
-            f"expected IS NULL, IS TRUE, IS FALSE or NOT EXISTS after {selector.text} "
-            f"(IS NOT and EXISTS are not supported), found {keyword.text} {describe(following)}",
+            f"expected IS NULL, IS TRUE, IS FALSE or NOT EXISTS after {selector.text} (IS NOT is not supported), "
+            f"found {keyword.text} {describe(following)}",
         )
     stream.take()
     return Check(selector, test)
@@ -256,7 +260,7 @@ def field_name(token: Token) -> str:
     if token.kind != "WORD" or not FIELD_NAME.fullmatch(token.text):
         raise FilterPatternError(
             token.position,
-            f"expected a field name (a letter or '_', then letters, digits, '_'), found {describe(token)}",
+            f"expected a field name (a letter or '_', then letters, digits or '_'), found {describe(token)}",
         )
     return token.text
 
@@ -288,7 +292,7 @@ def parse_slot(stream: TokenStream) -> tuple[Slot, int]:
         return Slot(ellipsis=True), -1
     if token.kind in ("COMMA", "RBRACKET"):
         return Slot(), -1
-    if stream.peek(1).kind in ("COMMA", "RBRACKET"):
+    if token.kind == "WORD" and stream.peek(1).kind != "OP":
         return Slot(name=field_name(stream.take())), token.position
     condition = parse_or(stream, delimited_condition)
     return Slot(name=first_field(condition), condition=condition), token.position
