@@ -163,10 +163,10 @@ def pending_deletion_events() -> list[tuple[str, str]]:
     ]
 
 
-def other_service_record(source: str, operation: str) -> dict[str, Any]:
+def other_service_record(source: str, operation: str, category: str) -> dict[str, Any]:
     """Another service's record of a call that failed because of the KMS key: the same message, not from KMS."""
     record = failed_on_state(operation, "an assumed role", "pending deletion")
-    record.update(eventSource=source, errorCode="KMS.KMSInvalidStateException", eventCategory="Data")
+    record.update(eventSource=source, errorCode="KMS.KMSInvalidStateException", eventCategory=category)
     return record
 
 
@@ -183,11 +183,11 @@ def allowed_events() -> list[tuple[str, str]]:
     other_services = [
         sample(
             "GetObject in Amazon S3 fails on a key pending deletion",
-            other_service_record("s3.amazonaws.com", "GetObject"),
+            other_service_record("s3.amazonaws.com", "GetObject", "Data"),
         ),
         sample(
             "GetSecretValue in AWS Secrets Manager fails on a key pending deletion",
-            other_service_record("secretsmanager.amazonaws.com", "GetSecretValue"),
+            other_service_record("secretsmanager.amazonaws.com", "GetSecretValue", "Management"),
         ),
     ]
     return succeeded + other_states + other_services
