@@ -40,7 +40,6 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filte
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import Or
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import Pattern
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import RegexPattern
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import RegexValue
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import Selector
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import Slot
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import (
@@ -278,13 +277,6 @@ def delimited_condition(stream: TokenStream) -> Expression:
     return Comparison(name, operator.text, parse_value(stream, operator))
 
 
-def first_field(expression: Expression) -> str:
-    while isinstance(expression, (And, Or)):
-        expression = expression.left
-    assert isinstance(expression, Comparison) and isinstance(expression.target, str)
-    return expression.target
-
-
 def parse_slot(stream: TokenStream) -> tuple[Slot, int]:
     """One slot and the offset of its name (-1 for ``...`` and unnamed fields)."""
     token = stream.peek()
@@ -294,8 +286,11 @@ def parse_slot(stream: TokenStream) -> tuple[Slot, int]:
         return Slot(), -1
     if token.kind == "WORD" and stream.peek(1).kind != "OP":
         return Slot(name=field_name(stream.take())), token.position
+    first_reference = len(stream.field_references)
     condition = parse_or(stream, delimited_condition)
-    return Slot(name=first_field(condition), condition=condition), token.position
+    # The slot is the field its first comparison names: "status_code" in "status_code = 404 || status_code = 410".
+    name = stream.field_references[first_reference][0]
+    return Slot(name=name, condition=condition), token.position
 
 
 def check_field_names(slots: list[tuple[Slot, int]], references: list[tuple[str, int]]) -> None:
@@ -355,9 +350,7 @@ def parse_regex(pattern: str, start: int) -> RegexPattern:
     end = tokens.skip_spaces(pattern, start + len(token.text))
     if end < len(pattern):
         raise FilterPatternError(end, "a regular expression (%...%) must be the whole pattern here")
-    value = values.literal_value(token)
-    assert isinstance(value, RegexValue)
-    return RegexPattern(value)
+    return RegexPattern(values.regex_value(token))
 
 
 def parse_pattern(pattern: str) -> Pattern:

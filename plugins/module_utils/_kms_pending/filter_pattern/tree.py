@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Union
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class RegexValue:
     compiled: re.Pattern[str]
 
 
-Value = TextValue | NumberValue | RegexValue
+# Union rather than X | Y: pylint (ansible-test sanity) cannot infer | between these classes.
+Value = Union[TextValue, NumberValue, RegexValue]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class Or:
     right: Expression
 
 
-Expression = Comparison | Check | And | Or
+Expression = Union[Comparison, Check, And, Or]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -132,4 +134,4 @@ class AllPattern:
     """The empty pattern: every message matches."""
 
 
-Pattern = JsonPattern | TermsPattern | SpaceDelimitedPattern | RegexPattern | AllPattern
+Pattern = Union[JsonPattern, TermsPattern, SpaceDelimitedPattern, RegexPattern, AllPattern]  # noqa: UP007

@@ -43,10 +43,14 @@ def as_number(text: str) -> Decimal | None:
     return Decimal(text) if NUMBER.fullmatch(text) else None
 
 
+def regex_value(token: Token) -> RegexValue:
+    return RegexValue(token.value, regex.compile_regex(token.value, token.position + 1))
+
+
 def literal_value(token: Token) -> Value:
     """A STRING, WORD or REGEX token's value: a bare numeric word is a number; quotes always make text."""
     if token.kind == "REGEX":
-        return RegexValue(token.value, regex.compile_regex(token.value, token.position + 1))
+        return regex_value(token)
     number = as_number(token.value) if token.kind == "WORD" else None
     if number is not None:
         return NumberValue(token.value, number)

@@ -97,7 +97,9 @@ def test_samples_agree_with_the_corpus(group, procedure: bool, replica: bool) ->
         ), label
 
 
-@pytest.mark.parametrize("pair", [pair for group, _, _ in SAMPLE_GROUPS for pair in group()], ids=lambda pair: pair[0])
+@pytest.mark.parametrize(
+    "pair", [pair for group, _procedure, _replica in SAMPLE_GROUPS for pair in group()], ids=lambda pair: pair[0]
+)
 def test_each_sample_describes_the_same_call_as_its_corpus_record(pair: tuple[str, str]) -> None:
     label, sample_message = pair
     sample, record = json.loads(sample_message), BY_LABEL[label]["record"]
