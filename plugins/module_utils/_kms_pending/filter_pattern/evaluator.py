@@ -98,16 +98,55 @@ def evaluate_json(pattern: JsonPattern, message: str) -> dict[str, str] | None:
 # Space-delimited patterns
 
 
-def widths(slots: tuple[Slot, ...], remaining: int) -> Iterator[tuple[int, ...]]:
-    """Every way to give each slot its fields (1 each, any number for ``...``), fewest to the first ``...``."""
+def compared_fields(expression: Expression) -> set[str]:
+    if isinstance(expression, (And, Or)):
+        return compared_fields(expression.left) | compared_fields(expression.right)
+    return {expression.target} if isinstance(expression, Comparison) and isinstance(expression.target, str) else set()
+
+
+def field_fits(slot: Slot, text: str) -> bool:
+    """Whether a field can fill the slot, as far as the slot's own condition tells (others are checked later)."""
+    if slot.condition is None or compared_fields(slot.condition) != {slot.name}:
+        return True
+    return conditions_hold((slot,), {slot.name: text})
+
+
+def widths(
+    slots: tuple[Slot, ...], fields: list[str], start: int = 0, dead: set[tuple[int, int]] | None = None
+) -> Iterator[tuple[int, ...]]:
+    """Every way to give each slot its fields (1 each, any number for ``...``), fewest to the first ``...``.
+
+    A slot whose own condition refuses the field in its place ends that way early, and ``dead`` remembers the
+    (slots left, first field) states that yielded nothing, so that ellipses cost no more than a pass each.
+    """
+    dead = set() if dead is None else dead
+    state = (len(slots), start)
+    if state in dead:
+        return
+    found = False
+    for spans in assignments_from(slots, fields, start, dead):
+        found = True
+        yield spans
+    if not found:
+        dead.add(state)
+
+
+def assignments_from(
+    slots: tuple[Slot, ...], fields: list[str], start: int, dead: set[tuple[int, int]]
+) -> Iterator[tuple[int, ...]]:
+    remaining = len(fields) - start
     if not slots:
         if remaining == 0:
             yield ()
         return
-    choices = range(remaining + 1) if slots[0].ellipsis else (1,) if remaining else ()
-    for width in choices:
-        for rest in widths(slots[1:], remaining - width):
-            yield (width, *rest)
+    slot, rest = slots[0], slots[1:]
+    if not slot.ellipsis:
+        if remaining and field_fits(slot, fields[start]):
+            yield from ((1, *tail) for tail in widths(rest, fields, start + 1, dead))
+        return
+    needed = sum(not later.ellipsis for later in rest)
+    for width in range(remaining - needed + 1):
+        yield from ((width, *tail) for tail in widths(rest, fields, start + width, dead))
 
 
 def extract(slots: tuple[Slot, ...], spans: tuple[int, ...], fields: list[str]) -> dict[str, str]:
@@ -122,19 +161,30 @@ def extract(slots: tuple[Slot, ...], spans: tuple[int, ...], fields: list[str]) 
     return extracted
 
 
-def conditions_hold(slots: tuple[Slot, ...], extracted: dict[str, str]) -> bool:
+def named_fields(slots: tuple[Slot, ...], spans: tuple[int, ...], fields: list[str]) -> dict[str, str]:
+    """The value of each named field under one assignment (what the conditions compare; cheap to build)."""
+    named: dict[str, str] = {}
+    position = 0
+    for slot, width in zip(slots, spans, strict=True):
+        if slot.name and not slot.ellipsis:
+            named[slot.name] = fields[position]
+        position += width
+    return named
+
+
+def conditions_hold(slots: tuple[Slot, ...], named: dict[str, str]) -> bool:
     def decide(comparison: Comparison) -> bool:
-        return values.compare_text(extracted[f"${comparison.target}"], comparison.operator, comparison.value)
+        return values.compare_text(named[comparison.target], comparison.operator, comparison.value)
 
     return all(slot.condition is None or holds(slot.condition, decide) for slot in slots)
 
 
 def evaluate_space_delimited(pattern: SpaceDelimitedPattern, message: str) -> dict[str, str] | None:
+    """The first assignment of the message's fields to the slots that meets every condition, extracted."""
     fields = messages.split_fields(message)
-    for spans in widths(pattern.slots, len(fields)):
-        extracted = extract(pattern.slots, spans, fields)
-        if conditions_hold(pattern.slots, extracted):
-            return extracted
+    for spans in widths(pattern.slots, fields):
+        if conditions_hold(pattern.slots, named_fields(pattern.slots, spans, fields)):
+            return extract(pattern.slots, spans, fields)
     return None
 
 
