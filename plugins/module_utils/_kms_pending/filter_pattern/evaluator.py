@@ -134,19 +134,21 @@ def widths(
 def assignments_from(
     slots: tuple[Slot, ...], fields: list[str], start: int, dead: set[tuple[int, int]]
 ) -> Iterator[tuple[int, ...]]:
-    remaining = len(fields) - start
-    if not slots:
-        if remaining == 0:
-            yield ()
+    """The slots up to the next ``...`` take one field each, in a loop; only ellipses recurse."""
+    fixed = 0
+    while fixed < len(slots) and not slots[fixed].ellipsis:
+        if start + fixed >= len(fields) or not field_fits(slots[fixed], fields[start + fixed]):
+            return
+        fixed += 1
+    head, position = (1,) * fixed, start + fixed
+    if fixed == len(slots):
+        if position == len(fields):
+            yield head
         return
-    slot, rest = slots[0], slots[1:]
-    if not slot.ellipsis:
-        if remaining and field_fits(slot, fields[start]):
-            yield from ((1, *tail) for tail in widths(rest, fields, start + 1, dead))
-        return
-    needed = sum(not later.ellipsis for later in rest)
-    for width in range(remaining - needed + 1):
-        yield from ((width, *tail) for tail in widths(rest, fields, start + width, dead))
+    after = slots[fixed + 1 :]
+    needed = sum(not later.ellipsis for later in after)
+    for width in range(len(fields) - position - needed + 1):
+        yield from ((*head, width, *tail) for tail in widths(after, fields, position + width, dead))
 
 
 def extract(slots: tuple[Slot, ...], spans: tuple[int, ...], fields: list[str]) -> dict[str, str]:

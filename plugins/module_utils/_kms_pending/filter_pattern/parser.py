@@ -55,6 +55,8 @@ MAX_PATTERN_LENGTH = 1024
 MAX_REGEXES = 2
 MAX_WILDCARDS_PER_SELECTOR = 1
 MAX_WILDCARDS_PER_PATTERN = 3
+# The engine's own limit, far beyond any real pattern, so that nesting cannot exhaust Python's stack.
+MAX_NESTING = 100
 
 PROPERTY_NAME = re.compile(r"[A-Za-z0-9_-]+")
 BRACKET = re.compile(r"\[(?:(?P<index>\d+)|(?P<any>\*)|'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\")\]")
@@ -81,6 +83,7 @@ class TokenStream:
         self.index = 0
         self.wildcards: list[int] = []
         self.field_references: list[tuple[str, int]] = []
+        self.depth = 0
 
     def peek(self, ahead: int = 0) -> Token:
         return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
@@ -117,11 +120,16 @@ def parse_and(stream: TokenStream, condition: Condition) -> Expression:
 
 
 def parse_primary(stream: TokenStream, condition: Condition) -> Expression:
-    if stream.accept("LPAREN"):
-        expression = parse_or(stream, condition)
-        stream.expect("RPAREN", "')' to close the parenthesis, or '&&' / '||'")
-        return expression
-    return condition(stream)
+    opening = stream.accept("LPAREN")
+    if opening is None:
+        return condition(stream)
+    stream.depth += 1
+    if stream.depth > MAX_NESTING:
+        raise FilterPatternError(opening.position, f"parentheses are nested more than {MAX_NESTING} deep")
+    expression = parse_or(stream, condition)
+    stream.expect("RPAREN", "')' to close the parenthesis, or '&&' / '||'")
+    stream.depth -= 1
+    return expression
 
 
 def parse_value(stream: TokenStream, operator: Token) -> Value:
@@ -310,7 +318,10 @@ def parse_slots(stream: TokenStream) -> list[tuple[Slot, int]]:
         return [(Slot(ellipsis=True), -1)]  # "[]": every field, each extracted by its position
     slots = [parse_slot(stream)]
     while stream.accept("COMMA"):
-        slots.append(parse_slot(stream))
+        slot = parse_slot(stream)
+        # "..., ..." covers what one "..." covers, and ellipsis fields are extracted by position either way.
+        if not (slot[0].ellipsis and slots[-1][0].ellipsis):
+            slots.append(slot)
     return slots
 
 

@@ -140,6 +140,9 @@ JSON_ROWS = [
     ),
     ("{ $.coordinates[1][2] = 6 }", COMPOUND, {}),
     ("{ (($.user.id = 1)) }", COMPOUND, {}),
+    ("{ " + "(" * 100 + "$.user.id = 1" + ")" * 100 + " }", COMPOUND, {}),
+    ("{ " + "&&".join(["$.user.id=1"] * 70) + " }", COMPOUND, {}),
+    ("[" + "," * 200 + "]", " ".join("x" * 201), {f"${number}": "x" for number in range(1, 202)}),
     ("{ $.foo = bar || $.foo = baz }", '{"foo": "baz"}', {}),
     ("{ $.a = 1 }", "a=1", None),
     ("{ $.a = 1 }", "[1]", None),
@@ -380,6 +383,7 @@ ERROR_ROWS = [
     ("[a] x", 4, "expected nothing after the closing ']', found 'x'"),
     ("[a=%x%, b=%y%, c=%z%]", 17, "a pattern can contain at most 2 regular expressions"),
     ("x" * 1025, 1024, "a filter pattern has at most 1024 characters"),
+    ("{ " + "(" * 101 + "$.a = 1" + ")" * 101 + " }", 102, "parentheses are nested more than 100 deep"),
 ]
 
 
