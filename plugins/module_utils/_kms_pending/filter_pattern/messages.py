@@ -24,7 +24,7 @@ def json_object(message: str) -> dict[str, Any] | None:
     """The message as a JSON object; None when it is not one (a JSON pattern then never matches it)."""
     try:
         document = json.loads(message, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's json reads
         return None
     return document if isinstance(document, dict) else None
 
