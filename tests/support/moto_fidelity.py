@@ -12,7 +12,10 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * DeleteMetricFilter of a filter that does not exist succeeds instead of raising ResourceNotFoundException;
 * DescribeMetricFilters never pages (AWS returns at most ``limit``, default 50, and a nextToken);
 * DeleteTrail given the trail's ARN (as amazon.aws.cloudtrail passes it) deletes nothing; AWS accepts a name
-  or an ARN, and answers TrailNotFoundException for a trail that does not exist.
+  or an ARN, and answers TrailNotFoundException for a trail that does not exist;
+* TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
+  documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
+  so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
 
 ``apply()`` patches those behaviours in the running moto server only; tests and the demo start it through
 moto_endpoint.py, so every client sees AWS's behaviour.
@@ -21,6 +24,8 @@ moto_endpoint.py, so every client sees AWS's behaviour.
 from __future__ import annotations
 
 import json
+
+import recorded_answers
 
 PAGE_SIZE = 50
 
@@ -77,6 +82,18 @@ def _delete_trail(self, name: str) -> None:
     del self.trails[trail.trail_name]
 
 
+def _test_metric_filter_replay():
+    answers = recorded_answers.answers_by_request()
+
+    def test_metric_filter(self) -> str:
+        request = (self._get_param("filterPattern"), tuple(self._get_param("logEventMessages") or ()))
+        if request not in answers:
+            raise NotImplementedError("TestMetricFilter: no recorded AWS answer to this request")
+        return json.dumps(answers[request])
+
+    return test_metric_filter
+
+
 def apply() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
     from moto.logs.models import LogsBackend
@@ -88,3 +105,4 @@ def apply() -> None:
     # The original handler echoes the request's nextToken; only its filter selection is reused.
     original = LogsResponse.describe_metric_filters
     LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)
+    LogsResponse.test_metric_filter = _test_metric_filter_replay()
