@@ -58,8 +58,8 @@ notes:
     with C(NOT EXISTS). A C(*) in a value matches any run of characters wherever it stands. A number in the pattern
     matches a property or field whose text is that number. Unquoted terms may contain letters, digits and C(_)
     only. With C(engine=auto) or C(engine=api), AWS's answer is authoritative.
-  - The matching events are numbered from 1, the position of the message in O(log_event_messages), whichever engine
-    answered. TestMetricFilter itself numbers them from 0, as in every answer its API reference shows.
+  - The matching events are numbered as TestMetricFilter numbers them, from 0 (the position of the message in
+    O(log_event_messages)), as in every answer its API reference shows, whichever engine answered.
   - "Supported regular expressions (C(%...%)): the subset AWS documents, that is letters, digits, the symbols
     C(: _ # = @ / ; , -) and space, the operators C(^ $ ? * + . |), C({m,n}), character classes C([...]), and the
     escapes C(\\d \\D \\s \\S \\w \\W \\xhh) and C(\\) before an operator or symbol. Parentheses and multi-byte
@@ -119,7 +119,7 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that:
       - procedure_test.matches | length == 1
-      - procedure_test.matches[0].event_number == 1
+      - procedure_test.matches[0].event_number == 0
 
 - name: Ask TestMetricFilter in eu-west-1, falling back to the local engine where the endpoint does not implement it
   kmsguard.alarms.metric_filter_test:
@@ -148,10 +148,10 @@ matches:
   elements: dict
   contains:
     event_number:
-      description: The position of the message in O(log_event_messages), counted from 1.
+      description: The position of the message in O(log_event_messages), counted from 0 as TestMetricFilter does.
       returned: always
       type: int
-      sample: 1
+      sample: 0
     event_message:
       description: The message.
       returned: always
@@ -181,10 +181,9 @@ pattern_kind:
 
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_pattern
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_tests
 
 NOT_IMPLEMENTED = (
@@ -195,15 +194,15 @@ NOT_IMPLEMENTED = (
 
 def api_answer(module) -> list[dict] | None:
     """TestMetricFilter's matches in the module's shape; None when the endpoint does not implement it."""
-    client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff(), config=filter_tests.CLIENT_CONFIG)
+    client = module.client("logs", config=filter_tests.CLIENT_CONFIG)
     records = filter_tests.test_metric_filter(
         client, module.params["filter_pattern"], module.params["log_event_messages"]
     )
-    return None if records is None else filter_test_state.api_matches(records)
+    return None if records is None else filter_test_decisions.api_matches(records)
 
 
 def do(module) -> None:
-    problems = filter_test_state.validate_params(module.params)
+    problems = filter_test_decisions.validate_params(module.params)
     if problems:
         module.fail_json(msg=" ".join(problems))
 
@@ -223,7 +222,7 @@ def main() -> None:
     argument_spec = {
         "filter_pattern": {"type": "str", "required": True},
         "log_event_messages": {"type": "list", "elements": "str", "required": True},
-        "engine": {"type": "str", "choices": list(filter_test_state.ENGINES), "default": "auto"},
+        "engine": {"type": "str", "choices": list(filter_test_decisions.ENGINES), "default": "auto"},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 

@@ -19,7 +19,7 @@ import yaml
 import recorded_answers
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_pattern
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import kms_event_samples
 
 MODULE = "kmsguard.alarms.metric_filter_test"
@@ -57,7 +57,7 @@ def test_local_engine_works_offline_and_calls_nothing(ansible_playbook, moto_end
     assert run.rc == 0, run.stdout
     result = run.result("test")
     assert (result["changed"], result["engine"], result["pattern_kind"]) == (False, "local", "json")
-    assert [match["event_number"] for match in result["matches"]] == list(range(2, 2 * len(ALLOWED) + 1, 2))
+    assert [match["event_number"] for match in result["matches"]] == list(range(1, 2 * len(ALLOWED), 2))
     assert [match["event_message"] for match in result["matches"]] == [pair[1] for pair in PENDING[: len(ALLOWED)]]
     assert moto_endpoint.calls() == []
 
@@ -72,7 +72,7 @@ def test_auto_uses_the_api_where_the_endpoint_answers(run_playbook, moto_endpoin
     result = run.result("test")
     assert (result["changed"], result["engine"]) == (False, "api")
     answer = recorded_answers.corrected_answer(example)["matches"]
-    assert result["matches"] == filter_test_state.api_matches(answer)
+    assert result["matches"] == filter_test_decisions.api_matches(answer)
     # Both engines agree, event numbers included.
     local = filter_pattern.test_pattern(example["request"]["filterPattern"], example["request"]["logEventMessages"])
     assert result["matches"] == local
@@ -113,7 +113,7 @@ def test_api_engine_answers_with_aws_or_fails(run_playbook, moto_endpoint):
     documented = run.result("documented")
     assert (documented["engine"], documented["pattern_kind"]) == ("api", "terms")
     assert documented["matches"] == [
-        {"event_number": 4, "event_message": example["request"]["logEventMessages"][3], "extracted_values": {}}
+        {"event_number": 3, "event_message": example["request"]["logEventMessages"][3], "extracted_values": {}}
     ]
     failed = run.result("not documented")
     assert failed["failed"] is True
@@ -176,11 +176,7 @@ def test_check_mode_answers_the_same_and_changes_nothing(run_playbook, moto_endp
     auto, local, fallback = run.result("auto"), run.result("local"), run.result("fallback")
     assert [result["changed"] for result in (auto, local, fallback)] == [False, False, False]
     assert (auto["engine"], local["engine"], fallback["engine"]) == ("api", "local", "local")
-    assert (
-        auto["matches"]
-        == local["matches"]
-        == [{**match, "event_number": match["event_number"] + 1} for match in snake(example["response"]["matches"])]
-    )
+    assert auto["matches"] == local["matches"] == snake(example["response"]["matches"])
     assert fallback["matches"] == []
     assert moto_endpoint.operations("logs") == [OPERATION, OPERATION]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingErrorHandler
 
 # CloudWatch Logs' throttling and transient failure codes, which AWSRetry's own list does not name.
@@ -29,7 +29,7 @@ def test_metric_filter(client, filter_pattern: str, messages: list[str]) -> list
     try:
         answer = client.test_metric_filter(filterPattern=filter_pattern, logEventMessages=messages)
     except client.exceptions.ClientError as e:
-        if filter_test_state.lacks_operation(e.response):
+        if filter_test_decisions.lacks_operation(e.response):
             return None
         raise
     return answer.get("matches", [])

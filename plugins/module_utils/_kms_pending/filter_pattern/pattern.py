@@ -51,12 +51,16 @@ def compile_pattern(pattern: str) -> FilterPattern:
     return FilterPattern(pattern, parser.parse_pattern(pattern))
 
 
+# TestMetricFilter numbers the messages from 0 in every answer AWS documents (API reference, Examples).
+EVENT_NUMBER_BASE = 0
+
+
 def test_pattern(pattern: str, messages: list[str]) -> list[dict[str, Any]]:
     """What TestMetricFilter answers, in snake_case: one item per matching message, ``event_number`` counting the
-    messages from 1."""
+    messages as TestMetricFilter does (from ``EVENT_NUMBER_BASE``)."""
     compiled = compile_pattern(pattern)
     matches = []
-    for number, message in enumerate(messages, start=1):
+    for number, message in enumerate(messages, start=EVENT_NUMBER_BASE):
         extracted = compiled.match(message)
         if extracted is not None:
             matches.append({"event_number": number, "event_message": message, "extracted_values": extracted})

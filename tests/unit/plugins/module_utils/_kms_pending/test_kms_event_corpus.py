@@ -76,7 +76,7 @@ def test_replica_pattern_against_the_corpus(row: dict) -> None:
 
 def test_test_pattern_over_the_whole_corpus_numbers_the_matching_records() -> None:
     batch = [message(row) for row in CORPUS]
-    expected = [number for number, row in enumerate(CORPUS, start=1) if row["procedure_match"]]
+    expected = [number for number, row in enumerate(CORPUS) if row["procedure_match"]]
     # TestMetricFilter takes at most 50 messages; the corpus fits one call.
     assert len(batch) <= 50
     assert [match["event_number"] for match in filter_pattern.test_pattern(constants.FILTER_PATTERN, batch)] == expected

@@ -11,7 +11,7 @@ import pytest
 
 import recorded_answers
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_pattern
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions
 
 DOCUMENTED = recorded_answers.documented()
 EXAMPLES = DOCUMENTED["examples"]
@@ -31,4 +31,4 @@ def test_the_recording_cites_its_source_and_corrects_only_what_contradicts_its_r
 def test_local_engine_gives_the_documented_answer(example: dict) -> None:
     request = example["request"]
     local = filter_pattern.test_pattern(request["filterPattern"], request["logEventMessages"])
-    assert local == filter_test_state.api_matches(recorded_answers.corrected_answer(example)["matches"])
+    assert local == filter_test_decisions.api_matches(recorded_answers.corrected_answer(example)["matches"])

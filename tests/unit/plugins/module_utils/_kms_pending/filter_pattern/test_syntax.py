@@ -396,11 +396,11 @@ def test_malformed_pattern(pattern: str, position: int, reason: str) -> None:
     assert isinstance(caught.value, ValueError)
 
 
-def test_test_pattern_numbers_messages_from_one() -> None:
+def test_test_pattern_numbers_messages_from_zero_as_testmetricfilter_does() -> None:
     disabled = PENDING.replace("pending deletion", "disabled")
     assert filter_pattern.test_pattern(constants.FILTER_PATTERN, [disabled, PENDING, disabled, PENDING]) == [
-        {"event_number": 2, "event_message": PENDING, "extracted_values": {}},
-        {"event_number": 4, "event_message": PENDING, "extracted_values": {}},
+        {"event_number": 1, "event_message": PENDING, "extracted_values": {}},
+        {"event_number": 3, "event_message": PENDING, "extracted_values": {}},
     ]
 
 

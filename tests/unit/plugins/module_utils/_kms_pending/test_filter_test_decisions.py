@@ -12,7 +12,7 @@ import pytest
 import yaml
 from botocore.stub import Stubber
 
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_state as state
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions as state
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_tests
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingError
 from ansible_collections.kmsguard.alarms.plugins.modules import metric_filter_test
@@ -45,9 +45,9 @@ def test_every_problem_is_reported_at_once():
     [
         (
             {"eventNumber": 0, "eventMessage": "a b", "extractedValues": {"$userId": "a", "$2": "b"}},
-            {"event_number": 1, "event_message": "a b", "extracted_values": {"$userId": "a", "$2": "b"}},
+            {"event_number": 0, "event_message": "a b", "extracted_values": {"$userId": "a", "$2": "b"}},
         ),
-        ({"eventNumber": 3, "eventMessage": "x"}, {"event_number": 4, "event_message": "x", "extracted_values": {}}),
+        ({"eventNumber": 3, "eventMessage": "x"}, {"event_number": 3, "event_message": "x", "extracted_values": {}}),
     ],
 )
 def test_api_records_take_the_modules_shape_and_numbering(record, expected):

@@ -15,9 +15,6 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 ENGINES = ("auto", "api", "local")
 # TestMetricFilter's limits on logEventMessages: 1 to 50 messages, each at least 1 character long.
 MAX_MESSAGES = 50
-# TestMetricFilter numbers the matching events from 0 in every answer AWS documents (API reference, Examples);
-# the module reports them from 1, like the local engine, whichever engine answered.
-API_EVENT_NUMBER_BASE = 0
 # How an endpoint says it has no such operation: AWS's JSON protocols (UnknownOperationException), its query
 # protocols (InvalidAction), emulators' "not implemented" answers (HTTP 501).
 UNKNOWN_OPERATION_CODES = frozenset({"UnknownOperationException", "InvalidAction", "NotImplemented"})
@@ -49,10 +46,10 @@ def validate_params(params: dict[str, Any]) -> list[str]:
 
 
 def api_match(record: dict[str, Any]) -> dict[str, Any]:
-    """One MetricFilterMatchRecord of TestMetricFilter in the module's shape. The extracted values' keys are field
-    names (``$status_code``) and stay as AWS spells them."""
+    """One MetricFilterMatchRecord of TestMetricFilter in the module's shape: AWS's event number (the local engine
+    numbers as AWS does), the extracted values' keys are field names (``$status_code``) as AWS spells them."""
     return {
-        "event_number": record["eventNumber"] - API_EVENT_NUMBER_BASE + 1,
+        "event_number": record["eventNumber"],
         "event_message": record["eventMessage"],
         "extracted_values": dict(record.get("extractedValues") or {}),
     }
