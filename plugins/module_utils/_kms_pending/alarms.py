@@ -61,3 +61,10 @@ def tag_alarm(client, alarm_arn: str, tags: dict) -> None:
 @AWSRetry.jittered_backoff()
 def untag_alarm(client, alarm_arn: str, tag_keys: list[str]) -> None:
     client.untag_resource(ResourceARN=alarm_arn, TagKeys=tag_keys)
+
+
+@KmsPendingErrorHandler.common_error_handler("set the state of alarm {alarm_name} to {state_value}")
+@AWSRetry.jittered_backoff()
+def set_alarm_state(client, alarm_name: str, state_value: str, reason: str) -> None:
+    """Set the alarm's state until its next evaluation; a change to ALARM runs its alarm actions."""
+    client.set_alarm_state(AlarmName=alarm_name, StateValue=state_value, StateReason=reason)
