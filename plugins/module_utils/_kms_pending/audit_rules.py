@@ -737,7 +737,13 @@ def action_findings(alarm: dict[str, Any] | None, topics: dict[str, Any], region
 def _one_action_findings(name: str, action: str, topics: dict[str, Any], region: str) -> list[dict[str, str]]:
     parts = arns.parse_arn(action)
     if parts is None:
-        return [finding("alarm_action_invalid", f"Alarm action {action!r} of alarm {name} is not an ARN.")]
+        return [
+            finding(
+                "alarm_action_invalid",
+                f"Alarm action {action!r} of alarm {name} is not an ARN: CloudWatch cannot run it.",
+                f"Replace it with the ARN of an SNS topic in the alarm's region; or {SITE}.",
+            )
+        ]
     if parts["service"] != "sns":
         return [
             finding(

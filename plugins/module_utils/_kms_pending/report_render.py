@@ -33,11 +33,13 @@ SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 @dataclass
 class Cell:
-    """A table cell; ``status`` colours it, ``hint`` is shown on hover (HTML) and left out elsewhere."""
+    """A table cell; ``status`` colours it, ``hint`` is shown on hover (HTML) and left out elsewhere. Cells keep
+    to one line unless ``wrap`` (for prose: notes, descriptions)."""
 
     text: str
     status: str | None = None
     hint: str = ""
+    wrap: bool = False
 
 
 @dataclass
@@ -169,7 +171,9 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px; p
 h2 { font-size: 17px; border-bottom: 1px solid var(--line); padding-bottom: 6px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
 caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
-th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top;
+  white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 16em; }
 th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
 td.status { text-align: center; font-weight: 600; white-space: nowrap; }
 .s-pass { color: var(--pass); background: var(--pass-bg); } .s-warn { color: var(--warn); background: var(--warn-bg); }
@@ -192,7 +196,8 @@ def _badge(status: str, text: str | None = None) -> str:
 
 
 def _html_cell(value: Cell, tag: str = "td") -> str:
-    classes = f' class="status s-{html.escape(value.status)}"' if value.status else ""
+    names = ([f"status s-{value.status}"] if value.status else []) + (["wrap"] if value.wrap else [])
+    classes = f' class="{html.escape(" ".join(names))}"' if names else ""
     title = f' title="{html.escape(value.hint)}"' if value.hint else ""
     return f"<{tag}{classes}{title}>{html.escape(value.text)}</{tag}>"
 

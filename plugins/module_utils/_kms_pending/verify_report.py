@@ -199,7 +199,7 @@ def targets_table(report: Report) -> render.Table:
                 render.Cell(render.STATUS_LABELS[row.status], row.status),
                 *checks,
                 render.Cell(key_text, key_urgency(soonest) if keys else None),
-                render.Cell(row.note),
+                render.Cell(row.note, wrap=True),
             ]
         )
     return render.Table(headers, rows)
@@ -241,7 +241,7 @@ def keys_table(report: Report) -> render.Block:
             render.Cell(key["region"]),
             render.Cell(key.get("key_state", "")),
             render.Cell(key.get("deletion_date") or "-"),
-            render.Cell("; ".join(key.get("used_by") or []) or "-", "fail" if key.get("used_by") else None),
+            render.Cell("; ".join(key.get("used_by") or []) or "-", "fail" if key.get("used_by") else None, wrap=True),
         ]
         for key in report.pending_keys
     ]
@@ -257,7 +257,7 @@ def drill_blocks(report: Report) -> list[render.Block]:
             render.Cell(row.region),
             render.Cell(row.drill.get("alarm_name", "")),
             render.Cell(" -> ".join(row.drill.get("states") or [])),
-            render.Cell(", ".join(row.drill.get("notified_topics") or [])),
+            render.Cell(", ".join(row.drill.get("notified_topics") or []), wrap=True),
         ]
         for row in report.drills
     ]
@@ -283,7 +283,10 @@ def document(report: Report) -> render.Document:
         sections.append(render.Section("Drill", drill_blocks(report)))
     legend = render.Table(
         ["Check", "Passes when"],
-        [[render.Cell(audit_rules.CHECKS[check]), render.Cell(text)] for check, text in CHECK_DESCRIPTIONS.items()],
+        [
+            [render.Cell(audit_rules.CHECKS[check]), render.Cell(text, wrap=True)]
+            for check, text in CHECK_DESCRIPTIONS.items()
+        ],
     )
     sections.append(render.Section("What is checked", [legend]))
     return render.Document(
