@@ -84,6 +84,7 @@ class ActionModule(ActionBase):
                     "status": row.status,
                     "checks": row.checks,
                     "note": row.note,
+                    "findings": row.findings,
                 }
                 for row in report.rows
             ],

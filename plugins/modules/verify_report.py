@@ -130,7 +130,7 @@ table:
   elements: str
 targets:
   description: One item per target - C(host), C(account_id), C(region), C(kind) (audited, covered, not_audited),
-    C(status), C(checks) and C(note).
+    C(status), C(checks), C(note) and C(findings) (as kms_pending_alarm_info returns them; empty unless audited).
   returned: always
   type: list
   elements: dict
