@@ -169,12 +169,13 @@ dl.facts dt { color: var(--muted); font-size: 12px; } dl.facts dd { margin: 0; f
 section { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 20px 16px;
   margin: 16px 0; }
 h2 { font-size: 17px; border-bottom: 1px solid var(--line); padding-bottom: 6px; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
 caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
-th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top;
+th, td { border: 1px solid var(--line); padding: 5px 7px; text-align: left; vertical-align: top;
   white-space: nowrap; }
-td.wrap { white-space: normal; min-width: 16em; }
-th { background: #f6f8fa; font-weight: 600; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 12em; }
+th { background: #f6f8fa; font-weight: 600; white-space: normal; }
+.scroll { overflow-x: auto; }
 td.status { text-align: center; font-weight: 600; white-space: nowrap; }
 .s-pass { color: var(--pass); background: var(--pass-bg); } .s-warn { color: var(--warn); background: var(--warn-bg); }
 .s-fail { color: var(--fail); background: var(--fail-bg); } .s-info { color: var(--info); background: var(--info-bg); }
@@ -203,13 +204,13 @@ def _html_cell(value: Cell, tag: str = "td") -> str:
 
 
 def _html_table(table: Table) -> list[str]:
-    lines = ["<table>"]
+    lines = ['<div class="scroll"><table>']
     if table.caption:
         lines.append(f"<caption>{html.escape(table.caption)}</caption>")
     lines.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in table.headers) + "</tr></thead>")
     lines.append("<tbody>")
     lines += ["<tr>" + "".join(_html_cell(cell(value)) for value in row) + "</tr>" for row in table.rows]
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return lines
 
 

@@ -14,11 +14,13 @@ by such a record or was not audited (its audit failed, or it was unreachable).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_rules
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_keys
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_render as render
 
 AUDITED, COVERED, NOT_AUDITED = "audited", "covered", "not_audited"
@@ -170,6 +172,12 @@ def build_report(targets: list[dict[str, Any]], generated_at: str) -> Report:
 # --- the document -------------------------------------------------------------------------------------------------
 
 
+def readable_date(value: str | None) -> str:
+    """An ISO 8601 date as people read it (to the minute, in UTC); "-" for none."""
+    when = pending_keys.as_datetime(value)
+    return when.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC") if when else "-"
+
+
 def key_urgency(days_left: int | None) -> str:
     if days_left is None:
         return "skip"
@@ -240,13 +248,15 @@ def keys_table(report: Report) -> render.Block:
             render.Cell(key.get("account_id", "")),
             render.Cell(key["region"]),
             render.Cell(key.get("key_state", "")),
-            render.Cell(key.get("deletion_date") or "-"),
+            render.Cell(readable_date(key.get("deletion_date"))),
             render.Cell("; ".join(key.get("used_by") or []) or "-", "fail" if key.get("used_by") else None, wrap=True),
         ]
         for key in report.pending_keys
     ]
     return render.Table(
-        headers, rows, "Most urgent first. Cancel a deletion with: aws kms cancel-key-deletion --key-id KEY"
+        headers,
+        rows,
+        "Most urgent first. Cancel a deletion with: aws kms cancel-key-deletion --key-id KEY --region REGION",
     )
 
 
