@@ -134,7 +134,7 @@ def html_tables(page: str) -> list[list[dict[str, tuple[str, str]]]]:
     parser.close()
     tables = []
     for table in parser.tables:
-        header = [text for _, text in table[0]]
+        header = [text for _class, text in table[0]]
         tables.append([dict(zip(header, row, strict=True)) for row in table[1:]])
     return tables
 
@@ -232,7 +232,7 @@ def test_account_topology_passes_lists_pending_keys_and_fails_on_a_single_region
     assert set(single_region.verify_report["failed_targets"]) == set(hosts)
     assert single_region.targets()["other-eu-west-1"]["note"].startswith("NOT covered")
     assert "cannot raise the alarm" in single_region.explain()
-    _, page = report_files(tmp_path)
+    page = report_files(tmp_path)[1]
     rows = {row["Target"][1]: row for row in html_tables(page)[0]}
     assert rows["other-eu-west-1"]["Trail"] == ("status s-fail", "FAIL")
     assert "trail_not_multi_region" in page
@@ -249,7 +249,7 @@ def test_account_topology_passes_lists_pending_keys_and_fails_on_a_single_region
     assert "A REAL notification was sent to" in drill.stdout
     alarm = account.client("cloudwatch").describe_alarms(AlarmNames=[constants.ALARM_NAME])["MetricAlarms"][0]
     assert alarm["StateValue"] == "OK"
-    markdown, _ = report_files(tmp_path)
+    markdown = report_files(tmp_path)[0]
     assert "## Drill" in markdown and "ALARM -> OK" in markdown
 
 
@@ -407,7 +407,7 @@ def test_the_module_judges_a_hand_made_chain_by_what_it_does(account, ansible_pl
     assert "DescribeAlarmsForMetric" in operations
 
     account.client("logs").delete_metric_filter(logGroupName="org-trail-logs", filterName="MyKmsPendingDeletion")
-    found, _ = audit(check=False)
+    found = audit(check=False)[0]
     assert sorted(item["code"] for item in found["findings"]) == ["alarm_missing", "filter_missing"]
     missing = next(item for item in found["findings"] if item["code"] == "filter_missing")
     assert constants.CIS_FILTER_NAME in missing["message"], "the CIS filter is judged, and found to count other calls"

@@ -358,7 +358,7 @@ def judge_pattern(pattern: str, samples: Samples) -> FilterVerdict:
         error=None,
         missed=tuple(label for label, message in samples.pending if compiled.match(message) is None),
         false_positives=tuple(label for label, message in samples.allowed if compiled.match(message) is not None),
-        misses_replica=any(compiled.match(message) is None for _, message in samples.replica),
+        misses_replica=any(compiled.match(message) is None for _label, message in samples.replica),
     )
 
 
@@ -977,7 +977,7 @@ def _chain_findings(facts: dict[str, Any], samples: Samples, evaluated: set[str]
         filters = facts.get("metric_filters") or []
         multi_region_keys = any(item.get("MultiRegion") for item in keys.get("metadata", []))
         found += filter_findings(filters, facts["filter_name"], log_group_name, samples, multi_region_keys)
-        metric_filter, _ = choose_filter(filters, facts["filter_name"], samples)
+        metric_filter = choose_filter(filters, facts["filter_name"], samples)[0]
     evaluated.add("alarm")
     alarm = choose_alarm(facts.get("named_alarm"), facts.get("metric_alarms") or [], metric_filter, facts["alarm_name"])
     found += alarm_findings(alarm, metric_filter, facts["alarm_name"])

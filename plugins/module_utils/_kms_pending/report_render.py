@@ -7,8 +7,8 @@
 """One look for every report of the collection: a small document model rendered as Markdown, as one
 self-contained HTML page (inline CSS, no script, no external resource) and as plain-text tables for the console.
 
-A report builds a ``Document`` of ``Section``s holding tables (cells carry a status that colours them), findings
-(``Item``) and paragraphs; the renderers know nothing about what is reported.
+A report builds a ``Document`` of ``Section``s holding blocks - tables (cells carry a status that colours them),
+findings (``Item``s) and paragraphs; the renderers know nothing about what is reported.
 """
 
 from __future__ import annotations
@@ -42,8 +42,12 @@ class Cell:
     wrap: bool = False
 
 
+class Block:
+    """What a section holds: a Table, a Paragraph or Findings."""
+
+
 @dataclass
-class Table:
+class Table(Block):
     headers: list[str]
     rows: list[list[Cell]]
     caption: str = ""
@@ -61,12 +65,14 @@ class Item:
 
 
 @dataclass
-class Paragraph:
+class Findings(Block):
+    items: list[Item]
+
+
+@dataclass
+class Paragraph(Block):
     text: str
     status: str | None = None
-
-
-Block = Table | list | Paragraph
 
 
 @dataclass
@@ -108,7 +114,7 @@ def _md_cell(value: Cell) -> str:
 def _md_table(table: Table) -> list[str]:
     lines = [f"_{_md_escape(table.caption)}_", ""] if table.caption else []
     lines.append("| " + " | ".join(_md_escape(header) for header in table.headers) + " |")
-    lines.append("|" + "|".join("---" for _ in table.headers) + "|")
+    lines.append("|" + "---|" * len(table.headers))
     lines += ["| " + " | ".join(_md_cell(cell(value)) for value in row) + " |" for row in table.rows]
     return [*lines, ""]
 
@@ -130,7 +136,9 @@ def _md_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
         mark = STATUS_MARKS.get(block.status or "", "")
         return [f"{mark} {block.text}" if mark else block.text, ""]
-    return _md_items(block)
+    if isinstance(block, Findings):
+        return _md_items(block.items)
+    raise TypeError(f"not a report block: {block!r}")
 
 
 def render_markdown(document: Document) -> str:
@@ -237,7 +245,9 @@ def _html_block(block: Block) -> list[str]:
     if isinstance(block, Paragraph):
         badge = _badge(block.status) + " " if block.status else ""
         return [f'<p class="note">{badge}{html.escape(block.text)}</p>']
-    return _html_items(block)
+    if isinstance(block, Findings):
+        return _html_items(block.items)
+    raise TypeError(f"not a report block: {block!r}")
 
 
 def render_html(document: Document) -> str:

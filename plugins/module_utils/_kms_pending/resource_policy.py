@@ -145,8 +145,9 @@ def evaluate(
             what = "denies" if holds else f"may deny (cannot judge {unknown})"
             return PolicyVerdict(False if holds else None, f"{_name(statement, number)} {what} {action}")
     allows = [verdict for verdict in verdicts if verdict[1].get("Effect") == "Allow"]
-    if any(holds for _, _, holds, _ in allows):
-        number, statement = next((n, s) for n, s, holds, _ in allows if holds)
+    granting = [(number, statement) for number, statement, holds, _unknown in allows if holds]
+    if granting:
+        number, statement = granting[0]
         return PolicyVerdict(True, f"{_name(statement, number)} allows {action}")
     undecided = [(number, statement, unknown) for number, statement, holds, unknown in allows if holds is None]
     if undecided:

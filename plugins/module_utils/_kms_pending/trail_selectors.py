@@ -122,5 +122,5 @@ def judge_selectors(selectors: dict[str, Any], samples: list[tuple[str, str]]) -
     if not missed:
         return SelectorVerdict(missed=(), cause=None)
     return SelectorVerdict(
-        missed=tuple(label for label, _ in missed), cause=_cause(conditions, [event for _, event in missed])
+        missed=tuple(label for label, _event in missed), cause=_cause(conditions, [event for _label, event in missed])
     )

@@ -230,7 +230,7 @@ def findings_blocks(report: Report) -> list[render.Block]:
         render.Paragraph(f"{row.host} ({row.region}): {row.note}", "fail") for row in not_audited
     ]
     if items:
-        blocks.append(items)
+        blocks.append(render.Findings(items))
     elif not not_audited:
         blocks.append(render.Paragraph("No finding: every audited chain can fire and notify.", "pass"))
     return blocks

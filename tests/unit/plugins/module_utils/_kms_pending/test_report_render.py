@@ -35,7 +35,7 @@ def document() -> render.Document:
         facts=[("Targets", "2"), ("Critical findings", "1")],
         sections=[
             render.Section("Targets", [table]),
-            render.Section("Findings", [items], "Most severe first."),
+            render.Section("Findings", [render.Findings(items)], "Most severe first."),
             render.Section("Notes", [render.Paragraph("Nothing else.", "pass")]),
         ],
         footer="Generated for a test.",
@@ -121,6 +121,12 @@ def test_markdown():
     ]
     assert "  - Fix: aws cloudtrail start-logging" in lines
     assert "- **Targets:** 2" in lines
+
+
+def test_only_report_blocks_render():
+    broken = render.Document("t", "pass", sections=[render.Section("s", [["not", "a", "block"]])])
+    with pytest.raises(TypeError, match="not a report block"):
+        render.render_html(broken)
 
 
 @pytest.mark.parametrize(

@@ -105,7 +105,7 @@ def test_judge_selectors(answer, cause):
     assert verdict.cause == cause
     assert verdict.records_all is (cause is None)
     if cause:
-        assert set(verdict.missed) <= {label for label, _ in SAMPLES}
+        assert set(verdict.missed) <= {label for label, _message in SAMPLES}
         assert verdict.missed
 
 

@@ -166,7 +166,7 @@ def test_the_html_report_shows_targets_by_checks_and_keys_by_urgency():
     report = verify_report.build_report(targets, "2030-01-01 00:00:00 UTC")
     assert report.failed_targets == ["us", "eu", "ap"]
     targets_table, keys_table = html_tables(report)[:2]
-    header = [text for _, text in targets_table[0]]
+    header = [text for _class, text in targets_table[0]]
     assert header[:4] == ["Target", "Account", "Region", "Status"]
     assert header[4:12] == list(audit_rules.CHECKS.values())
     us = dict(zip(header, targets_table[1], strict=True))
