@@ -17,7 +17,10 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
   trail it asked for); AWS answers only the named trails: by name the current region's own, by ARN any;
 * GetEventSelectors answers no selector at all for a trail whose selectors were never set; AWS answers its
   default selector (all management events, read and write). PutEventSelectors with basic selectors keeps
-  advanced ones set before (and the answer always lists both kinds); on AWS a trail has one kind or the other.
+  advanced ones set before (and the answer always lists both kinds); on AWS a trail has one kind or the other;
+* TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
+  documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
+  so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
 
 ``apply()`` patches those behaviours in the running moto server only; tests and the demo start it through
 moto_endpoint.py, so every client sees AWS's behaviour.
@@ -26,6 +29,8 @@ moto_endpoint.py, so every client sees AWS's behaviour.
 from __future__ import annotations
 
 import json
+
+import recorded_answers
 
 PAGE_SIZE = 50
 
@@ -121,6 +126,18 @@ def _get_event_selectors_answer(original):
     return get_event_selectors
 
 
+def _test_metric_filter_replay():
+    answers = recorded_answers.answers_by_request()
+
+    def test_metric_filter(self) -> str:
+        request = (self._get_param("filterPattern"), tuple(self._get_param("logEventMessages") or ()))
+        if request not in answers:
+            raise NotImplementedError("TestMetricFilter: no recorded AWS answer to this request")
+        return json.dumps(answers[request])
+
+    return test_metric_filter
+
+
 def apply() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
     from moto.cloudtrail.models import Trail
@@ -138,3 +155,4 @@ def apply() -> None:
     # The original handler echoes the request's nextToken; only its filter selection is reused.
     original = LogsResponse.describe_metric_filters
     LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)
+    LogsResponse.test_metric_filter = _test_metric_filter_replay()

@@ -12,6 +12,12 @@ This is the one place these facts live: module defaults, role defaults and tests
 from __future__ import annotations
 
 FILTER_PATTERN = '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+# The same, also counting uses of a multi-Region replica key whose replica deletion is scheduled (key state
+# PendingReplicaDeletion, errorMessage "<key ARN> is pending replica deletion.").
+REPLICA_FILTER_PATTERN = (
+    '{ $.eventSource = kms* && ($.errorMessage = "* is pending deletion." || '
+    '$.errorMessage = "* is pending replica deletion.") }'
+)
 FILTER_NAME = "KMSKeyPendingDeletion"
 METRIC_NAME = "KMSKeyPendingDeletionErrorCount"
 METRIC_NAMESPACE = "CloudTrailLogMetrics"

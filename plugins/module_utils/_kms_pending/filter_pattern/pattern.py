@@ -4,7 +4,7 @@
 
 # This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
 
-"""The public face of the engine: ``compile_pattern``, ``FilterPattern`` and ``test_pattern``."""
+"""The engine's public face: ``compile_pattern``, ``FilterPattern`` and ``test_pattern``."""
 
 from __future__ import annotations
 
@@ -19,22 +19,24 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filte
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import (
     SpaceDelimitedPattern,
 )
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern.tree import TermsPattern
 
-KINDS = {
+KINDS: dict[type, str] = {
     AllPattern: "all",
     JsonPattern: "json",
+    TermsPattern: "terms",
     SpaceDelimitedPattern: "space_delimited",
     RegexPattern: "regex",
 }
 
 
 class FilterPattern:
-    """A compiled filter pattern. ``kind``: "json", "terms", "space_delimited", "regex" or "all"."""
+    """A compiled filter pattern. ``kind``: "json", "terms", "space_delimited", "regex" or "all" (empty)."""
 
     def __init__(self, text: str, tree: Pattern) -> None:
         self.text = text
         self.tree = tree
-        self.kind = KINDS.get(type(tree), "terms")
+        self.kind = KINDS[type(tree)]
 
     def match(self, message: str) -> dict[str, str] | None:
         """None when the message does not match; else the extracted values ({} when the form extracts none)."""
@@ -45,12 +47,13 @@ class FilterPattern:
 
 
 def compile_pattern(pattern: str) -> FilterPattern:
-    """The compiled pattern; raises FilterPatternError (with the position and the reason) when it is malformed."""
+    """The compiled pattern; raises FilterPatternError (position and reason) when it is malformed."""
     return FilterPattern(pattern, parser.parse_pattern(pattern))
 
 
 def test_pattern(pattern: str, messages: list[str]) -> list[dict[str, Any]]:
-    """What TestMetricFilter answers, in snake_case: one item per matching message, numbered from 1."""
+    """What TestMetricFilter answers, in snake_case: one item per matching message, ``event_number`` counting the
+    messages from 1."""
     compiled = compile_pattern(pattern)
     matches = []
     for number, message in enumerate(messages, start=1):
@@ -58,3 +61,6 @@ def test_pattern(pattern: str, messages: list[str]) -> list[dict[str, Any]]:
         if extracted is not None:
             matches.append({"event_number": number, "event_message": message, "extracted_values": extracted})
     return matches
+
+
+test_pattern.__test__ = False  # a library function, not a test, for pytest's collector

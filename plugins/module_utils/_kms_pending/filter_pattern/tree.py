@@ -4,17 +4,19 @@
 
 # This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
 
-"""The expression tree the parser builds and the evaluator walks: plain immutable data, no behaviour."""
+"""The expression tree the parser builds and the evaluator walks: immutable data, no behaviour."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Union
 
 
 @dataclass(frozen=True)
 class TextValue:
-    """A quoted or bare string; ``*`` in it matches any run of characters (``matcher`` is the compiled form)."""
+    """A quoted or bare string; ``*`` in it matches any run of characters. ``matcher`` must match it whole."""
 
     text: str
     matcher: re.Pattern[str]
@@ -22,50 +24,53 @@ class TextValue:
 
 @dataclass(frozen=True)
 class NumberValue:
-    """A bare numeric literal (integer, decimal, exponent, optional minus): compared as a number."""
+    """A bare numeric literal (sign, decimals, exponent): compared as a number."""
 
     text: str
-    number: float
+    number: Decimal
 
 
 @dataclass(frozen=True)
 class RegexValue:
-    """A ``%regex%``: ``source`` as written, ``compiled`` its Python equivalent (searched, not anchored)."""
+    """A ``%regex%``: ``source`` as written, ``compiled`` its Python form, searched anywhere in the value."""
 
     source: str
     compiled: re.Pattern[str]
 
 
-Value = TextValue | NumberValue | RegexValue
+# Union rather than X | Y: pylint (ansible-test sanity) cannot infer | between these classes.
+Value = Union[TextValue, NumberValue, RegexValue]  # noqa: UP007
 
 
 @dataclass(frozen=True)
-class Property:
-    """One step of a JSON selector: ``name`` (``.name``), ``index`` (``[0]``) or every element (``[*]``)."""
+class Step:
+    """One step of a JSON property selector. ``kind``: "name" (``.a``, ``['a.b']``), "index" (``[0]``),
+    "any_field" (``.*``) or "any_element" (``[*]``)."""
 
-    name: str | None = None
-    index: int | None = None
-    every: bool = False
+    kind: str
+    name: str = ""
+    index: int = 0
 
 
 @dataclass(frozen=True)
 class Selector:
     text: str
-    steps: tuple[Property, ...]
+    steps: tuple[Step, ...]
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """``$.a = value`` in a JSON pattern, or ``field = value`` in a space-delimited one (``selector`` None)."""
+    """``$.a = value`` in a JSON pattern (``target`` a Selector), ``field = value`` in a space-delimited one
+    (``target`` the field's name)."""
 
-    selector: Selector | None
+    target: Selector | str
     operator: str
     value: Value
 
 
 @dataclass(frozen=True)
 class Check:
-    """``IS NULL``, ``NOT EXISTS``, ``IS TRUE`` or ``IS FALSE`` on a JSON property (``test`` names which)."""
+    """``IS NULL``, ``IS TRUE``, ``IS FALSE`` or ``NOT EXISTS`` on a JSON property; ``test`` says which."""
 
     selector: Selector
     test: str
@@ -83,24 +88,25 @@ class Or:
     right: Expression
 
 
-Expression = Comparison | Check | And | Or
+Expression = Union[Comparison, Check, And, Or]  # noqa: UP007
 
 
 @dataclass(frozen=True)
 class Term:
-    """One term of an unstructured pattern; ``kind`` is "required", "optional" (``?``) or "excluded" (``-``)."""
+    """One term of an unstructured pattern. ``kind``: "required", "optional" (``?``) or "excluded" (``-``)."""
 
     kind: str
     text: str
-    regex: RegexValue | None = None
 
 
 @dataclass(frozen=True)
-class Field:
-    """One field of a space-delimited pattern; ``name`` None for ``...``; ``condition`` on the field's value."""
+class Slot:
+    """One field of a space-delimited pattern. ``ellipsis`` for ``...`` (any number of fields); else ``name``
+    ("" for an unnamed field) and an optional ``condition`` on the field's value."""
 
-    name: str | None
+    name: str = ""
     condition: Expression | None = None
+    ellipsis: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ class TermsPattern:
 
 @dataclass(frozen=True)
 class SpaceDelimitedPattern:
-    fields: tuple[Field, ...]
+    slots: tuple[Slot, ...]
 
 
 @dataclass(frozen=True)
@@ -128,4 +134,4 @@ class AllPattern:
     """The empty pattern: every message matches."""
 
 
-Pattern = JsonPattern | TermsPattern | SpaceDelimitedPattern | RegexPattern | AllPattern
+Pattern = Union[JsonPattern, TermsPattern, SpaceDelimitedPattern, RegexPattern, AllPattern]  # noqa: UP007
