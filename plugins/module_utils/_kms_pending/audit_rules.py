@@ -138,8 +138,14 @@ class Samples:
     replica: tuple[tuple[str, str], ...]
 
 
+# A finding names at most this many sample calls; the others are counted.
+LABELS_SHOWN = 3
+
+
 def _labels(labels) -> str:
-    return "; ".join(labels)
+    labels = list(labels)
+    shown = "; ".join(labels[:LABELS_SHOWN])
+    return shown if len(labels) <= LABELS_SHOWN else f"{shown}; and {len(labels) - LABELS_SHOWN} more"
 
 
 # --- trails -------------------------------------------------------------------------------------------------------

@@ -441,6 +441,15 @@ def test_a_filter_that_misses_decrypt_errors_names_them():
     assert "Decrypt" in missed
 
 
+def test_a_long_list_of_missed_calls_is_cut_short():
+    facts = build.healthy_facts()
+    set_selectors(facts, {"EventSelectors": [{"ReadWriteType": "WriteOnly"}]})
+    message = finding_of(facts, "trail_write_only")["message"]
+    missed = [label for label, _message in SAMPLES.pending if label in message]
+    assert len(missed) == rules.LABELS_SHOWN
+    assert message.endswith(f"; and {len(SAMPLES.pending) - rules.LABELS_SHOWN} more.")
+
+
 def test_a_missing_filter_names_the_filters_that_count_other_events():
     facts = build.healthy_facts()
     set_filter(facts, filterName=constants.CIS_FILTER_NAME, filterPattern=constants.CIS_FILTER_PATTERN)
