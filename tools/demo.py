@@ -246,7 +246,7 @@ def demo(work_dir: Path, args) -> None:
             REPO_ROOT / "playbooks" / "verify.yml",
             env,
             ["-e", f"verify_report_dir={REPORT_DIR}"],
-            quiet=not args.verbose,
+            quiet=False,
         )
         banner("PLAY RECAP of each run")
         for title, recap in runs.items():
