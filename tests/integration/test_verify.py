@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -155,15 +156,7 @@ def put_alarm(account, region: str, **changes) -> None:
     """Rewrite the role's alarm as someone would by hand (PutMetricAlarm replaces the whole alarm)."""
     alarm = {
         "AlarmName": constants.ALARM_NAME,
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
+        **PROCEDURE_ALARM_FIELDS,
         "AlarmActions": [topic_arn(account, region)],
     }
     alarm.update(changes)
