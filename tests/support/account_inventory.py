@@ -39,10 +39,11 @@ def inventory(account: Account, regions: list[str]) -> dict[str, list]:
 def _regional(account: Account, region: str) -> dict[str, list]:
     logs = account.client("logs", region)
     sns = account.client("sns", region)
-    trails = account.client("cloudtrail", region).describe_trails(includeShadowTrails=False)["trailList"]
+    cloudtrail = account.client("cloudtrail", region)
+    trails = cloudtrail.describe_trails(includeShadowTrails=False)["trailList"]
     alarms = account.client("cloudwatch", region).describe_alarms()["MetricAlarms"]
     return {
-        f"{region}/trails": sorted(trail["Name"] for trail in trails),
+        f"{region}/trails": sorted(f"{trail['Name']} {_logging(cloudtrail, trail)}" for trail in trails),
         f"{region}/log_groups": sorted(group["logGroupName"] for group in logs.describe_log_groups()["logGroups"]),
         f"{region}/metric_filters": sorted(
             f"{metric_filter['logGroupName']}:{metric_filter['filterName']}"
@@ -55,6 +56,10 @@ def _regional(account: Account, region: str) -> dict[str, list]:
             for subscription in sns.list_subscriptions()["Subscriptions"]
         ),
     }
+
+
+def _logging(cloudtrail, trail: dict) -> str:
+    return "logging" if cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] else "off"
 
 
 def expected(account: Account, regions: list[str], topology: str, emails: list[str]) -> dict[str, list]:
@@ -70,7 +75,7 @@ def expected(account: Account, regions: list[str], topology: str, emails: list[s
         chain = region in acting
         want.update(
             {
-                f"{region}/trails": [TRAIL] if chain else [],
+                f"{region}/trails": [f"{TRAIL} logging"] if chain else [],
                 f"{region}/log_groups": [LOG_GROUP] if chain else [],
                 f"{region}/metric_filters": [f"{LOG_GROUP}:{constants.FILTER_NAME}"] if chain else [],
                 f"{region}/alarms": [constants.ALARM_NAME] if chain else [],
