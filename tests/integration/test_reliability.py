@@ -33,7 +33,7 @@ from playbook_run import PlaybookRun as Run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
-REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
+REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 EMAILS = ["security-team@example.com"]
 THROTTLE_RATE = 0.20
 UNAVAILABLE_RATE = 0.03

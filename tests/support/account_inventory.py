@@ -21,7 +21,7 @@ IAM_ROLE = f"{PREFIX}-cloudtrail-to-logs"
 TOPIC = f"{PREFIX}-kms-pending-deletion"
 
 
-def inventory(account: Account, regions: list[str]) -> dict[str, list]:
+def inventory(account: Account, regions: tuple[str, ...] | list[str]) -> dict[str, list]:
     """Per ``region/kind`` (and ``account/kind``), the sorted names the account holds."""
     found: dict[str, list] = {
         "account/iam_roles": sorted(role["RoleName"] for role in account.client("iam").list_roles()["Roles"]),
@@ -62,7 +62,9 @@ def _logging(cloudtrail, trail: dict) -> str:
     return "logging" if cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] else "off"
 
 
-def expected(account: Account, regions: list[str], topology: str, emails: list[str]) -> dict[str, list]:
+def expected(
+    account: Account, regions: tuple[str, ...] | list[str], topology: str, emails: list[str]
+) -> dict[str, list]:
     """What site.yml with the role's defaults leaves: the chain in the home region (``account``) or in every region
     (``regional``), with the delivery role and the bucket once per account. The home region is ``regions[0]``."""
     home = regions[0]
