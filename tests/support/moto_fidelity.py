@@ -18,6 +18,9 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * GetEventSelectors answers no selector at all for a trail whose selectors were never set; AWS answers its
   default selector (all management events, read and write). PutEventSelectors with basic selectors keeps
   advanced ones set before (and the answer always lists both kinds); on AWS a trail has one kind or the other;
+* FilterLogEvents answers up to 10,000 events in one page; AWS also ends a page at 1 MB or at its search time
+  limit, so a caller must follow nextToken whatever the page held: the endpoint pages at ``PAGE_SIZE`` events when
+  the request sets no limit, so that following nextToken is tested with a handful of events;
 * TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
   documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
   so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
@@ -80,6 +83,15 @@ def _describe_metric_filters_page(original):
         return json.dumps(page)
 
     return describe_metric_filters
+
+
+def _filter_log_events_page(original):
+    def filter_log_events(self, log_group_name, log_stream_names, start_time, end_time, limit, *args, **kwargs):
+        return original(
+            self, log_group_name, log_stream_names, start_time, end_time, limit or PAGE_SIZE, *args, **kwargs
+        )
+
+    return filter_log_events
 
 
 def _delete_trail(self, name: str) -> None:
@@ -152,6 +164,7 @@ def apply() -> None:
     CloudTrailResponse.get_event_selectors = _get_event_selectors_answer(CloudTrailResponse.get_event_selectors)
     LogsBackend.put_metric_filter = _put_metric_filter
     LogsBackend.delete_metric_filter = _delete_metric_filter
+    LogsBackend.filter_log_events = _filter_log_events_page(LogsBackend.filter_log_events)
     # The original handler echoes the request's nextToken; only its filter selection is reused.
     original = LogsResponse.describe_metric_filters
     LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)
