@@ -23,7 +23,7 @@ description:
     AWS service that called on its behalf, source IP address, user agent), the regions the calls came from, and
     the first events themselves.
   - With the C(account) topology of the role, one multi-region trail delivers the events of every region to the
-    home region's log group, so one search in the home region covers every region; RV(keys[].call_regions) says
+    home region's log group, so one search in the home region covers every region; RV(called_keys[].call_regions) says
     where each call came from.
   - Read only.
 author:
@@ -58,8 +58,8 @@ options:
     default: KMSKeyPendingDeletionErrorAlarm
   max_events:
     description:
-      - The most events returned per key in RV(keys[].events); every event is still counted.
-        RV(keys[].events_truncated) says when some were left out.
+      - The most events returned per key in RV(called_keys[].events); every event is still counted.
+        RV(called_keys[].events_truncated) says when some were left out.
     type: int
     default: 20
 notes:
@@ -108,7 +108,7 @@ EXAMPLES = r"""
     msg: >-
       {{ item.key_arn }} ({{ item.aliases | join(', ') }}): {{ item.days_left }} days left,
       {{ item.call_count }} calls by {{ item.callers | map(attribute='principal_arn') | unique | join(', ') }}
-  loop: "{{ calls.keys }}"
+  loop: "{{ calls.called_keys }}"
 """
 
 RETURN = r"""
@@ -151,7 +151,7 @@ found:
   description: Whether any call on a key pending deletion was found.
   returned: always
   type: bool
-keys:
+called_keys:
   description: The keys that were called, fewest days left first, then the most calls.
   returned: always
   type: list
@@ -212,7 +212,7 @@ keys:
       type: list
       elements: dict
     events_truncated:
-      description: Whether calls were left out of RV(keys[].events).
+      description: Whether calls were left out of RV(called_keys[].events).
       type: bool
 """
 

@@ -13,48 +13,22 @@ ones out; the endpoint pages FilterLogEvents at 50 events (moto_fidelity.py), so
 from __future__ import annotations
 
 import datetime
-import json
 
 import yaml
 
 import cloudtrail_corpus as corpus
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from kms_calls import LOG_GROUP
+from kms_calls import aimed_at
+from kms_calls import key
+from kms_calls import write_events
 from moto_endpoint import is_write
 from moto_fidelity import PAGE_SIZE
 
 MODULE = "kmsguard.alarms.kms_pending_events"
-LOG_GROUP = "/aws/cloudtrail/kmsguard"
 HOME = "us-east-1"
 NOW = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 MINUTE = datetime.timedelta(minutes=1)
-
-
-def aimed_at(record: dict, key_arn: str) -> dict:
-    """The record as if the call had been made on ``key_arn``."""
-    record = json.loads(json.dumps(record))
-    record["resources"] = [{"accountId": key_arn.split(":")[4], "type": "AWS::KMS::Key", "ARN": key_arn}]
-    if (record.get("requestParameters") or {}).get("keyId"):
-        record["requestParameters"]["keyId"] = key_arn
-    message = record.get("errorMessage") or ""
-    if message.startswith("arn:aws:kms:"):
-        record["errorMessage"] = f"{key_arn} {message.split(' ', 1)[1]}"
-    return record
-
-
-def write_events(account, records: list[dict]) -> None:
-    logs = account.client("logs", HOME)
-    logs.create_log_group(logGroupName=LOG_GROUP)
-    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName="cloudtrail")
-    events = sorted((corpus.log_event(record) for record in records), key=lambda event: event["timestamp"])
-    logs.put_log_events(logGroupName=LOG_GROUP, logStreamName="cloudtrail", logEvents=events)
-
-
-def key(account, region: str, pending_days: int | None) -> str:
-    kms = account.client("kms", region)
-    metadata = kms.create_key(Description="kmsguard test key")["KeyMetadata"]
-    if pending_days:
-        kms.schedule_key_deletion(KeyId=metadata["KeyId"], PendingWindowInDays=pending_days)
-    return metadata["Arn"]
 
 
 def search(ansible_playbook, account, tmp_path, **options) -> dict:
@@ -107,8 +81,8 @@ def test_calls_found_grouped_and_attributed_non_matching_never_reported(
     assert result["events_read"] == len(records) - 1  # moto ignored the pattern; the window held
     assert result["events_matched"] == 2 * len(matching)
     assert result["found"] is True
-    assert [found["key_arn"] for found in result["keys"]] == [soon, later]  # most urgent first, no enabled key
-    first = result["keys"][0]
+    assert [found["key_arn"] for found in result["called_keys"]] == [soon, later]  # most urgent first, no enabled key
+    first = result["called_keys"][0]
     assert (first["key_state"], first["days_left"], first["region"]) == ("PendingDeletion", 7, HOME)
     assert first["call_count"] == len(matching)
     expected_operations = {}
@@ -121,11 +95,11 @@ def test_calls_found_grouped_and_attributed_non_matching_never_reported(
     assert "s3.amazonaws.com" in {caller["invoked_by"] for caller in first["callers"]}
     assert {region["region"] for region in first["call_regions"]} == {row["record"]["awsRegion"] for row in matching}
     assert (len(first["events"]), first["events_truncated"]) == (5, True)
-    reported = {event["event_id"] for found in result["keys"] for event in found["events"]}
+    reported = {event["event_id"] for found in result["called_keys"] for event in found["events"]}
     assert not reported & {row["record"]["eventID"] for row in others}
-    assert {message.split(" ", 1)[1] for found in result["keys"] for message in
+    assert {message.split(" ", 1)[1] for found in result["called_keys"] for message in
             (event["error_message"] for event in found["events"])} == {"is pending deletion."}  # fmt: skip
-    assert result["keys"][1]["region"] == "eu-west-1" and result["keys"][1]["days_left"] == 30
+    assert result["called_keys"][1]["region"] == "eu-west-1" and result["called_keys"][1]["days_left"] == 30
 
 
 def test_nothing_found_and_the_default_window(account, ansible_playbook, tmp_path):
@@ -134,7 +108,7 @@ def test_nothing_found_and_the_default_window(account, ansible_playbook, tmp_pat
 
     result = search(ansible_playbook, account, tmp_path, log_group_name=LOG_GROUP)
 
-    assert (result["found"], result["keys"], result["events_matched"]) == (False, [], 0)
+    assert (result["found"], result["called_keys"], result["events_matched"]) == (False, [], 0)
     assert result["events_read"] == len(corpus.NOT_MATCHING)
     assert (result["window"]["source"], result["window"]["reason"]) == ("default", "no alarm of that name")
     start = datetime.datetime.fromisoformat(result["window"]["start"])

@@ -86,5 +86,5 @@ def search(module, now: datetime.datetime) -> dict[str, Any]:
         "events_matched": len(records),
         "pages_read": pages,
         "found": bool(keys),
-        "keys": keys,
+        "called_keys": keys,
     }
