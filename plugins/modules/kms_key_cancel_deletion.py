@@ -83,7 +83,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-keys:
+key_results:
   description: What happened to each key, in the order named (a key named twice once).
   returned: always
   type: list
@@ -139,12 +139,12 @@ def do(module) -> None:
     plan.fail_on_problems(module, decide.unknown_problems(found, params["account_id"]))
 
     cancellation, results = decide.plan_cancellation(found, params["enable"])
-    plan.finish(module, clients, cancellation, key_deletion.WRITERS, {"keys": results})
+    plan.finish(module, clients, cancellation, key_deletion.WRITERS, {"key_results": results})
 
 
 def main() -> None:
     argument_spec = {
-        "key_ids": {"type": "list", "elements": "str", "required": True},
+        "key_ids": {"type": "list", "elements": "str", "required": True, "no_log": False},
         "enable": {"type": "bool", "default": False},
         "account_id": {"type": "str"},
     }

@@ -40,7 +40,7 @@ options:
       - Start of the time window, as an ISO 8601 time (UTC unless it names a zone) or a time relative to now such
         as V(30m), V(24h), V(7d) or V(2w).
       - When not set - since the alarm O(alarm_name) last left C(OK) (less one hour, for the delivery delay), if
-        its state or history says so; else the last 24 hours. RV(window.source) says which.
+        its state or history says so; else the last 24 hours. RV(window) says which.
     type: str
   end_time:
     description: End of the time window, in the same forms as O(start_time). When not set - now.
@@ -127,12 +127,22 @@ filter_pattern:
   returned: always
   type: str
 window:
-  description:
-    - The time window searched - C(start), C(end) (ISO 8601) and C(source) - V(start_time) (the option),
-      V(alarm) (since the alarm left OK; C(alarm_left_ok_at) says when) or V(default) (the last 24 hours;
-      C(reason) says why).
+  description: The time window searched.
   returned: always
   type: dict
+  contains:
+    start:
+      description: Start (ISO 8601).
+      type: str
+    end:
+      description: End (ISO 8601).
+      type: str
+    source:
+      description:
+        - Where the start comes from - V(start_time) (the option), V(alarm) (since the alarm left OK;
+          C(alarm_left_ok_at) says when) or V(default) (the last 24 hours; C(reason) says why, and
+          C(history_error) why the alarm's history could not be read).
+      type: str
   sample: {start: "2024-05-06T06:00:00+00:00", end: "2024-05-06T09:00:00+00:00", source: alarm,
            alarm_left_ok_at: "2024-05-06T07:00:00+00:00"}
 events_read:

@@ -127,13 +127,13 @@ def test_cancel_from_investigation_check_refuse_cancel_enable_then_nothing(play,
     assert cancelled.writes == ["CancelKeyDeletion", "EnableKey"]
     assert (key_state(account, pending), key_state(account, enabled)) == ("Enabled", "Enabled")
     result = cancelled.result(CANCEL_TASK, "home")
-    assert [(k["key_arn"], k["action"]) for k in result["keys"]] == [(pending, "cancelled_and_enabled")]
+    assert [(k["key_arn"], k["action"]) for k in result["key_results"]] == [(pending, "cancelled_and_enabled")]
 
     again = play(CANCEL, from_investigation=True, since="1h", enable=True, confirm=True)
 
     assert again.rc == 0, again.explain()
     assert again.changed == {"home": 0, "eu": 0}
-    assert [k["action"] for k in again.result(CANCEL_TASK, "home")["keys"]] == ["not_pending_deletion"]
+    assert [k["action"] for k in again.result(CANCEL_TASK, "home")["key_results"]] == ["not_pending_deletion"]
 
 
 def test_cancel_named_keys_unknown_fails_before_any_write(play, account):
