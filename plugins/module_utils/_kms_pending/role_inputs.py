@@ -96,6 +96,7 @@ def settings_problems(settings: dict[str, Any]) -> list[str]:
         + _name_problems(settings)
         + _kms_key_problems(settings)
         + _purge_problems(settings)
+        + _replica_problems(settings)
         + _retention_problems(settings[PREFIX + "log_retention_days"])
     )
 
@@ -173,6 +174,17 @@ def _purge_problems(settings: dict[str, Any]) -> list[str]:
             "pending_deletion_alarm_purge_bucket must be false."
         )
     return problems
+
+
+def _replica_problems(settings: dict[str, Any]) -> list[str]:
+    pattern = settings[PREFIX + "filter_pattern"]
+    if not settings.get(PREFIX + "match_replica_deletion") or pattern == constants.FILTER_PATTERN:
+        return []
+    return [
+        f"pending_deletion_alarm_filter_pattern {_show(pattern)} is not the procedure's and "
+        "pending_deletion_alarm_match_replica_deletion is true: the option replaces the procedure's pattern with its "
+        "replica variant, so give one or the other."
+    ]
 
 
 def _retention_problems(days: Any) -> list[str]:

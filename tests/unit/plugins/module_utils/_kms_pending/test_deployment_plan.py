@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import deployment_plan as plan
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
 from role_settings import role_settings
@@ -323,3 +324,10 @@ def test_covered_targets_for_verify(settings, host, hosts, regions):
     targets = one_account() + [Target("again-eu-west-1", "eu-west-1")]
     got = full_plan(targets, host, {"t-us-east-1": caller("111111111111")}, **settings)
     assert (got["covered_hosts"], got["covered_regions"]) == (hosts, regions)
+
+
+@pytest.mark.parametrize(
+    ("replica", "pattern"), [(False, constants.FILTER_PATTERN), (True, constants.REPLICA_FILTER_PATTERN)]
+)
+def test_match_replica_deletion_chooses_the_replica_variant(replica, pattern):
+    assert plan.alarms(role_settings(match_replica_deletion=replica))[0]["filter_pattern"] == pattern

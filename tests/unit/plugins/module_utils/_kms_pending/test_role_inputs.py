@@ -35,6 +35,7 @@ def test_the_defaults_with_an_email_are_valid():
         pytest.param({"log_retention_days": 3653}, id="retention-10-years"),
         pytest.param({"name_prefix": "a"}, id="one-letter-prefix"),
         pytest.param({"cis_alarm": True}, id="cis"),
+        pytest.param({"match_replica_deletion": True}, id="replica-variant"),
     ],
 )
 def test_good_values_have_no_problem(settings):
@@ -103,6 +104,11 @@ def test_good_values_have_no_problem(settings):
         pytest.param({"filter_name": "a*b"}, '"a*b"', id="filter-name-star"),
         pytest.param(
             {"cis_alarm": True, "cis_filter_name": "x:y"}, "pending_deletion_alarm_cis_filter_name", id="cis-name"
+        ),
+        pytest.param(
+            {"match_replica_deletion": True, "filter_pattern": "{ $.eventSource = kms* }"},
+            "pending_deletion_alarm_match_replica_deletion is true",
+            id="replica-and-own-pattern",
         ),
     ],
 )
