@@ -183,9 +183,7 @@ def test_a_failed_target_entry_fails_the_module():
         "FailedEntries": [{"TargetId": TARGET["Id"], "ErrorCode": "X", "ErrorMessage": "topic policy"}],
     }
     params = documented_params(kms_pending_event_rule, topic_arn=TOPIC)
-    with pytest.raises(
-        KmsPendingError, match="PutTargets on EventBridge rule .* failed: KMSKeyPendingDeletionTopic"
-    ):
+    with pytest.raises(KmsPendingError, match="PutTargets on EventBridge rule .* failed: KMSKeyPendingDeletionTopic"):
         kms_pending_event_rule.do(StubModule(params, client))
 
 
