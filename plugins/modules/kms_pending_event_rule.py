@@ -85,9 +85,9 @@ notes:
   - The caller needs C(events:DescribeRule), C(events:ListTargetsByRule), C(events:PutRule), C(events:PutTargets),
     C(events:RemoveTargets) and C(events:DeleteRule) on the rule.
   - Cost and volume. One message per failing call (a client that retries a failing call every second sends one
-    message a second), each an EventBridge event matched on the default bus and an SNS publish and delivery; see the
-    EventBridge and SNS pricing pages. CloudTrail management events that reach the default bus are not charged by
-    EventBridge.
+    message a second), each an event delivered by EventBridge and an SNS publish and delivery; see the EventBridge
+    and SNS pricing pages for their terms. Only failing calls on keys pending deletion match, so normally nothing is
+    sent.
   - The tags of the rule are left as they are.
 seealso:
   - name: Events from AWS services delivered via CloudTrail
