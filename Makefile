@@ -37,6 +37,7 @@ TEST_STAGES := lint sanity unit integration molecule docs-check importer test-ma
 
 .PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration molecule \
 	test-matrix build importer docs docs-check release test demo bench clean
+.PHONY: why-not-amazon-aws
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -144,6 +145,9 @@ demo: venv  ## deploy to 3 regions of a local moto server, re-run (0 changed), -
 	python tools/demo.py
 
 # A quick run: make bench BENCH_ARGS="--rounds 1 --regions 1,4 --output -" (tools/bench.py --help lists the options).
+why-not-amazon-aws: venv  ## show on moto what amazon.aws/community.aws modules do differently (README)
+	python tools/why_not_amazon_aws.py
+
 bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
 	python tools/bench.py $(BENCH_ARGS)
 

@@ -9,7 +9,9 @@
 3. the same again: must report 0 changed;
 4. the same with ``--check --diff``: must report 0 changed;
 5. a summary per region read back with boto3: trail, log group, filter, alarm and its state, topic, subscriptions;
-6. stop the server, whatever happened (also on Ctrl-C). The exit status is non-zero on any failure.
+6. ``playbooks/verify.yml``: the audit of every target proves the alarm can fire; the report (Markdown and HTML)
+   goes to ``.build/demo-verify-report``;
+7. stop the server, whatever happened (also on Ctrl-C). The exit status is non-zero on any failure.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from playbook_run import ANSIBLE_PLAYBOOK  # noqa: E402
 INVENTORY = REPO_ROOT / "inventories" / "local"
 CONSTANTS_FILE = REPO_ROOT / "plugins" / "module_utils" / "_kms_pending" / "constants.py"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
+REPORT_DIR = REPO_ROOT / ".build" / "demo-verify-report"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _RECAP = re.compile(
@@ -238,6 +241,13 @@ def demo(work_dir: Path, args) -> None:
         )
         expect_no_change("3. --check --diff", runs["check"])
         print_summary(endpoint.url, constants)
+        runs["verify"] = run_playbook(
+            "4. Verify that the alarm can fire (audit of every target, report)",
+            REPO_ROOT / "playbooks" / "verify.yml",
+            env,
+            ["-e", f"verify_report_dir={REPORT_DIR}"],
+            quiet=False,
+        )
         banner("PLAY RECAP of each run")
         for title, recap in runs.items():
             for host, stats in sorted(recap.items()):
@@ -263,8 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted", file=sys.stderr, flush=True)
         return 130
     print(
-        f"\nDemo passed in {time.monotonic() - started:.0f}s: deployed, re-run with 0 changed, dry run with 0 changed."
+        f"\nDemo passed in {time.monotonic() - started:.0f}s: deployed, re-run with 0 changed, dry run with 0 changed, "
+        "verified."
     )
+    print(f"Verify report: {REPORT_DIR / 'verify-report.html'} (and verify-report.md)")
     return 0
 
 

@@ -110,6 +110,18 @@ region:
   description: Region this target's trail, log group, topic, filter and alarm are in.
   returned: when complete
   type: str
+covered_hosts:
+  description:
+    - The account's other targets whose calls this target's chain sees - all of them in the account topology, the
+      other targets of its own region in the regional topology. Verify reports them as covered by this target.
+  returned: when complete
+  type: list
+  elements: str
+covered_regions:
+  description: The regions of RV(covered_hosts) other than RV(region), which the audit checks the trail covers.
+  returned: when complete
+  type: list
+  elements: str
 bucket:
   description: Name of the trail bucket.
   returned: when complete

@@ -13,6 +13,11 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * DescribeMetricFilters never pages (AWS returns at most ``limit``, default 50, and a nextToken);
 * DeleteTrail given the trail's ARN (as amazon.aws.cloudtrail passes it) deletes nothing; AWS accepts a name
   or an ARN, and answers TrailNotFoundException for a trail that does not exist;
+* DescribeTrails ignores trailNameList and answers every trail (amazon.aws.cloudtrail takes the first one as the
+  trail it asked for); AWS answers only the named trails: by name the current region's own, by ARN any;
+* GetEventSelectors answers no selector at all for a trail whose selectors were never set; AWS answers its
+  default selector (all management events, read and write). PutEventSelectors with basic selectors keeps
+  advanced ones set before (and the answer always lists both kinds); on AWS a trail has one kind or the other;
 * TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
   documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
   so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
@@ -82,6 +87,45 @@ def _delete_trail(self, name: str) -> None:
     del self.trails[trail.trail_name]
 
 
+def _describe_trails(self) -> str:
+    include_shadow_trails = self._get_bool_param("includeShadowTrails", True)
+    names = self._get_param("trailNameList") or []
+    trails = self.cloudtrail_backend.describe_trails(include_shadow_trails)
+    if names:
+        region = self.cloudtrail_backend.region_name
+        trails = [t for t in trails if t.arn in names or (t.trail_name in names and t.region_name == region)]
+    return json.dumps({"trailList": [trail.description(include_region=True) for trail in trails]})
+
+
+# What GetEventSelectors answers for a trail whose selectors were never set.
+DEFAULT_EVENT_SELECTOR = {
+    "ReadWriteType": "All",
+    "IncludeManagementEvents": True,
+    "DataResources": [],
+    "ExcludeManagementEventSources": [],
+}
+
+
+def _put_event_selectors(self, event_selectors, advanced_event_selectors) -> None:
+    self.event_selectors = list(event_selectors or [])
+    self.advanced_event_selectors = list(advanced_event_selectors or [])
+
+
+def _get_event_selectors(self):
+    if not self.event_selectors and not self.advanced_event_selectors:
+        return [dict(DEFAULT_EVENT_SELECTOR)], []
+    return self.event_selectors, self.advanced_event_selectors
+
+
+def _get_event_selectors_answer(original):
+    def get_event_selectors(self) -> str:
+        answer = json.loads(original(self))
+        kind = "AdvancedEventSelectors" if answer.get("AdvancedEventSelectors") else "EventSelectors"
+        return json.dumps({"TrailARN": answer["TrailARN"], kind: answer.get(kind) or []})
+
+    return get_event_selectors
+
+
 def _test_metric_filter_replay():
     answers = recorded_answers.answers_by_request()
 
@@ -96,10 +140,16 @@ def _test_metric_filter_replay():
 
 def apply() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
+    from moto.cloudtrail.models import Trail
+    from moto.cloudtrail.responses import CloudTrailResponse
     from moto.logs.models import LogsBackend
     from moto.logs.responses import LogsResponse
 
     CloudTrailBackend.delete_trail = _delete_trail
+    CloudTrailResponse.describe_trails = _describe_trails
+    Trail.put_event_selectors = _put_event_selectors
+    Trail.get_event_selectors = _get_event_selectors
+    CloudTrailResponse.get_event_selectors = _get_event_selectors_answer(CloudTrailResponse.get_event_selectors)
     LogsBackend.put_metric_filter = _put_metric_filter
     LogsBackend.delete_metric_filter = _delete_metric_filter
     # The original handler echoes the request's nextToken; only its filter selection is reused.

@@ -64,3 +64,10 @@ WRITERS = {
     "tag_resource": tag_resource,
     "untag_resource": untag_resource,
 }
+
+
+@KmsPendingErrorHandler.common_error_handler("set the state of alarm {alarm_name} to {state_value}")
+@AWSRetry.jittered_backoff()
+def set_alarm_state(client, alarm_name: str, state_value: str, reason: str) -> None:
+    """Set the alarm's state until its next evaluation; a change to ALARM runs its alarm actions."""
+    client.set_alarm_state(AlarmName=alarm_name, StateValue=state_value, StateReason=reason)

@@ -117,6 +117,7 @@ def plan_target(
     account_topology = settings[PREFIX + "topology"] == "account"
     region = home_region if account_topology else me.region
     first_here = next(target for target in account_targets if target.region == me.region)
+    covered = covered_targets(account_targets, me, account_topology)
     names = resource_names(settings, identity, home_region, region)
     return {
         **identity_reads(targets, host),
@@ -128,11 +129,23 @@ def plan_target(
         "acts": leader.host == host if account_topology else first_here.host == host,
         "home_region": home_region,
         "region": region,
+        "covered_hosts": [target.host for target in covered],
+        "covered_regions": list(dict.fromkeys(target.region for target in covered if target.region != region)),
         **names,
         "policies": policies(names, identity),
         "subscriptions": subscriptions(settings[PREFIX + "emails"]),
         "alarms": alarms(settings),
     }
+
+
+def covered_targets(account_targets: list[Target], me: Target, account_topology: bool) -> list[Target]:
+    """The account's other targets whose calls this target's chain sees (verify reports them as covered by it).
+
+    Account topology: all of them (the home region's multi-region trail records their regions). Regional topology:
+    the other targets of its own region, which do not act.
+    """
+    others = [target for target in account_targets if target.host != me.host]
+    return others if account_topology else [target for target in others if target.region == me.region]
 
 
 def resource_names(settings: dict[str, Any], identity: Identity, home_region: str, region: str) -> dict[str, Any]:

@@ -79,8 +79,14 @@ STATE_MESSAGES = {
     "disabled": "{arn} is disabled.",
     "pending import": "{arn} is pending import.",
 }
+# CloudTrail records the cryptographic operations as read-only events, like the Describe/Get/List ones (AWS KMS
+# Developer Guide, "Examples of AWS KMS log entries": Encrypt, Decrypt, ReEncrypt, Sign, Verify... have
+# "readOnly": true), so a trail that records write events only never sees a use of a key pending deletion.
 READ_ONLY_OPERATIONS = frozenset(
     {"DescribeKey", "GetKeyPolicy", "GetPublicKey", "ListAliases", "ListKeys", "ListResourceTags"}
+    | {"Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair"}
+    | {"GenerateDataKeyPairWithoutPlaintext", "GenerateRandom", "GenerateMac", "VerifyMac", "Sign", "Verify"}
+    | {"DeriveSharedSecret"}
 )
 
 

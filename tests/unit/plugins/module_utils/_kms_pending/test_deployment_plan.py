@@ -308,3 +308,18 @@ def test_subscriptions_one_per_address_in_order(emails, endpoints):
 )
 def test_alarms_main_and_cis_companion(cis_alarm, names):
     assert [alarm["alarm_name"] for alarm in plan.alarms(role_settings(cis_alarm=cis_alarm))] == names
+
+
+@pytest.mark.parametrize(
+    ("settings", "host", "hosts", "regions"),
+    [
+        pytest.param({}, "t-us-east-1", ["t-eu-west-1", "t-ap-southeast-2", "again-eu-west-1"],
+                     ["eu-west-1", "ap-southeast-2"], id="account-topology-leader-covers-the-account"),
+        pytest.param({"topology": "regional"}, "t-eu-west-1", ["again-eu-west-1"], [], id="regional-covers-its-region"),
+        pytest.param({"topology": "regional"}, "t-us-east-1", [], [], id="regional-alone-in-its-region"),
+    ],
+)  # fmt: skip
+def test_covered_targets_for_verify(settings, host, hosts, regions):
+    targets = one_account() + [Target("again-eu-west-1", "eu-west-1")]
+    got = full_plan(targets, host, {"t-us-east-1": caller("111111111111")}, **settings)
+    assert (got["covered_hosts"], got["covered_regions"]) == (hosts, regions)
