@@ -46,10 +46,11 @@ UNAVOIDABLE_WARNINGS = {
 }
 # What only develops or tests the collection: none of it belongs in the tarball.
 DEV_ONLY = ("tests/", "tools/", ".venv", ".build/", ".ci/", "Makefile", "pyproject.toml", "requirements-dev.txt",
-            "changelogs/fragments/", "benchmarks/", "extensions/molecule/", "inventories/local/")  # fmt: skip
+            "changelogs/fragments/", "benchmarks/", "extensions/molecule/", "inventories/local/",
+            "kmsguard-verify-report/", "docs/verify_report_screenshot.py")  # fmt: skip
 # What a user runs or reads.
-USER_FILES = ("meta/runtime.yml", "playbooks/site.yml", "playbooks/teardown.yml", "README.md", "LICENSE",
-              "requirements.txt", "collections/requirements.yml", "changelogs/changelog.yaml",
+USER_FILES = ("meta/runtime.yml", "playbooks/site.yml", "playbooks/verify.yml", "playbooks/teardown.yml",
+              "README.md", "LICENSE", "requirements.txt", "collections/requirements.yml", "changelogs/changelog.yaml",
               "roles/pending_deletion_alarm/meta/argument_specs.yml", "docs/docsite/extra-docs.yml")  # fmt: skip
 
 
@@ -128,9 +129,7 @@ def assert_clean(run: PlaybookRun, changed: bool | None = None) -> None:
         assert any(counts["changed"] for counts in run.recap.values()) is changed, explained
 
 
-def test_installed_collection_deploys_verifies_and_tears_down_without_warnings(run_installed, installed, account):
-    playbooks = installed / "ansible_collections" / "kmsguard" / "alarms" / "playbooks"
-
+def test_installed_collection_deploys_verifies_and_tears_down_without_warnings(run_installed, account, tmp_path):
     site = run_installed("kmsguard.alarms.site")
     assert_clean(site, changed=True)
     assert "PutMetricFilter" in site.operations and "PutMetricAlarm" in site.operations
@@ -139,9 +138,10 @@ def test_installed_collection_deploys_verifies_and_tears_down_without_warnings(r
 
     assert_clean(run_installed("kmsguard.alarms.site"), changed=False)
 
-    # verify.yml ships with the audit playbooks; the test runs it as soon as the collection has it.
-    if (playbooks / "verify.yml").exists():
-        assert_clean(run_installed("kmsguard.alarms.verify"))
+    verify = run_installed("kmsguard.alarms.verify")
+    assert_clean(verify, changed=False)
+    # The report goes to the folder the run starts in (run_installed's, this test's tmp_path).
+    assert (tmp_path / "kmsguard-verify-report" / "verify-report.html").is_file()
 
     teardown = run_installed("kmsguard.alarms.teardown")
     assert_clean(teardown, changed=True)
