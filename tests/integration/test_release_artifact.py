@@ -50,7 +50,8 @@ DEV_ONLY = ("tests/", "tools/", ".venv", ".build/", ".ci/", "Makefile", "pyproje
             "kmsguard-verify-report/", "docs/verify_report_screenshot.py")  # fmt: skip
 # What a user runs or reads.
 USER_FILES = ("meta/runtime.yml", "playbooks/site.yml", "playbooks/verify.yml", "playbooks/teardown.yml",
-              "README.md", "LICENSE", "requirements.txt", "collections/requirements.yml", "changelogs/changelog.yaml",
+              "README.md", "LICENSE", "CHANGELOG.rst", "requirements.txt", "collections/requirements.yml",
+              "changelogs/changelog.yaml",
               "roles/pending_deletion_alarm/meta/argument_specs.yml", "docs/docsite/extra-docs.yml")  # fmt: skip
 
 
