@@ -196,9 +196,11 @@ BAD_INPUTS = [
 
 def test_bad_input_fails_before_any_call_and_a_missing_trail_before_any_write(run_playbook, moto_endpoint, unique_name):
     moto_endpoint.forget_calls()
-    run = run_playbook([task(f"bad {n}", ignore_errors=True, **options) for n, (options, _) in enumerate(BAD_INPUTS)])
+    run = run_playbook(
+        [task(f"bad {n}", ignore_errors=True, **options) for n, (options, _expected) in enumerate(BAD_INPUTS)]
+    )
     assert run.rc == 0, run.stdout
-    for n, (_, expected) in enumerate(BAD_INPUTS):
+    for n, (_options, expected) in enumerate(BAD_INPUTS):
         assert run.result(f"bad {n}")["failed"] is True
         assert expected in run.result(f"bad {n}")["msg"]
     assert moto_endpoint.operations() == []

@@ -355,20 +355,20 @@ def test_drift_is_shown_by_check_diff_and_put_back_by_a_rerun(site, account):
     assert checked.rc == 0, checked.explain()
     assert checked.writes == [], checked.explain()
     host = f"target-{HOME}"
-    alarm = checked.result("Alarm on the filter's metric, notifying the topic", host)["results"][0]
+
+    def result(task: str) -> dict:
+        return checked.result(f"kmsguard.alarms.pending_deletion_alarm : {task}", host)
+
+    alarm = result("Alarm on the filter's metric, notifying the topic")["results"][0]
     assert differing(alarm["diff"]) == {"threshold", "alarm_actions"}, alarm["diff"]
     assert (alarm["diff"]["before"]["threshold"], alarm["diff"]["after"]["threshold"]) == (2.0, 1.0)
-    metric_filter = checked.result("Metric filter on the trail's log group", host)["results"][0]
+    metric_filter = result("Metric filter on the trail's log group")["results"][0]
     assert differing(metric_filter["diff"]) == {"filter_pattern"}, metric_filter["diff"]
-    selectors = checked.result(
-        "Event selectors of the trail (management events, read and write, KMS not excluded)", host
-    )
+    selectors = result("Event selectors of the trail (management events, read and write, KMS not excluded)")
     assert differing(selectors["diff"]) == {"event_selectors"}, selectors["diff"]
-    topic = checked.result(
-        "Topic that only this account's CloudWatch alarms may publish to, with the email subscriptions", host
-    )
+    topic = result("Topic that only this account's CloudWatch alarms may publish to, with the email subscriptions")
     assert topic["changed"] and "policy" in topic["attributes_set"], topic
-    trail = checked.result("Trail with log file validation, delivering to the log group", host)
+    trail = result("Trail with log file validation, delivering to the log group")
     assert trail["changed"] and trail["trail"]["is_logging"] is True, trail
     shown = {"alarm": alarm, "filter": metric_filter, "selectors": selectors, "topic policy": topic, "logging": trail}
     assert chain_settings(account) == drifted, "check mode changed nothing"
