@@ -29,8 +29,11 @@ class KmsPendingErrorHandler(AWSErrorHandler):
     @classmethod
     def _is_missing(cls):
         # How each service the collection calls says "does not exist": CloudWatch (alarm) "ResourceNotFound",
-        # CloudWatch Logs (log group, filter) "ResourceNotFoundException", SNS (topic) "NotFound".
-        return is_boto3_error_code(["ResourceNotFound", "ResourceNotFoundException", "NotFound", "NotFoundException"])
+        # CloudWatch Logs (log group, filter) "ResourceNotFoundException", SNS (topic) "NotFound", CloudTrail (trail)
+        # "TrailNotFoundException".
+        return is_boto3_error_code(
+            ["ResourceNotFound", "ResourceNotFoundException", "NotFound", "NotFoundException", "TrailNotFoundException"]
+        )
 
     @classmethod
     def common_error_handler(cls, description: str):
