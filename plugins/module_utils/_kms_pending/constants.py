@@ -55,3 +55,24 @@ CIS_ALARM_DESCRIPTION = (
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+
+# Error codes of a create that lost a race with another run creating the same resource (concurrent AWX job
+# slices): the resource is there, so the task is tried again and its module reads and converges it.
+ALREADY_EXISTS_ERROR_CODES = (
+    "EntityAlreadyExists",  # IAM CreateRole
+    "ResourceAlreadyExistsException",  # CloudWatch Logs CreateLogGroup
+    "TrailAlreadyExistsException",  # CloudTrail CreateTrail
+)
+
+# The environment variables from which amazon.aws modules take access keys (as an AWX "Amazon Web Services"
+# credential injects them); amazon.aws refuses a profile together with any of them.
+ACCESS_KEY_ENVIRONMENT_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AWS_SESSION_TOKEN",
+)
+
+# Extra variables that AWX / Automation Controller gives every job it runs (job id, in each slice of a sliced job).
+AWX_JOB_VARIABLES = ("awx_job_id", "tower_job_id")
