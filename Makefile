@@ -19,7 +19,7 @@ TEST_STAGES := lint sanity unit integration molecule
 
 
 .PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration molecule test demo bench clean
-.PHONY: why-not-amazon-aws
+.PHONY: why-not-amazon-aws ee
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ why-not-amazon-aws: venv  ## show on moto what amazon.aws/community.aws modules 
 
 bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
 	python tools/bench.py $(BENCH_ARGS)
+
+# Building the image needs podman or docker: ansible-builder build -f execution-environment.yml -c .build/ee -t TAG
+ee: venv  ## the execution environment's build context (ansible-builder create) in .build/ee
+	ansible-builder create -f execution-environment.yml -c .build/ee --output-filename Containerfile
 
 clean:  ## remove .venv, .build and test output
 	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache
