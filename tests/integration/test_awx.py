@@ -12,7 +12,9 @@ processes: the account-level resources meet concurrent creators.
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,9 @@ HOME = "us-east-1"
 EMAIL = "security-team@example.com"
 DEPLOY, VERIFY, TEARDOWN = "kmsguard - deploy", "kmsguard - verify", "kmsguard - teardown"
 TRAIL, IAM_ROLE, TOPIC = "kmsguard-trail", "kmsguard-cloudtrail-to-logs", "kmsguard-kms-pending-deletion"
+MEMBER_POLICY = Path(__file__).resolve().parents[2] / "awx" / "iam" / "member-account-permissions-policy.json"
+# The signing name of a service in the call record, and its prefix in IAM actions.
+IAM_PREFIX = {"monitoring": "cloudwatch"}
 
 
 @pytest.fixture
@@ -124,9 +129,44 @@ def test_four_concurrent_slices_converge_to_one_unsliced_run(topology, account, 
         assert set(result.changed.values()) == {0}, result.explain()
 
 
-def test_deploy_verify_teardown_in_two_accounts_by_assumed_role(account, new_account, aws_env, tmp_path):
-    """One AWX credential (the caller's keys), two target accounts by aws_assume_role_arn: nothing in the caller's."""
+def member_policy_actions() -> set[str]:
+    actions = set()
+    for statement in json.loads(MEMBER_POLICY.read_text())["Statement"]:
+        action = statement["Action"]
+        actions.update([action] if isinstance(action, str) else action)
+    return actions
+
+
+def operation_names(calls: list[dict]) -> set[str]:
+    """IAM action names of recorded calls in the target accounts.
+
+    S3 calls are recorded by HTTP method and path, not by operation: the policy's S3 part is checked by reading.
+    sts:AssumeRole is the caller's own permission (its credential's), not the member account role's.
+    """
+    return {
+        f"{IAM_PREFIX.get(call['service'], call['service'])}:{call['operation']}"
+        for call in calls
+        if call["service"] != "s3"
+    } - {"sts:AssumeRole"}
+
+
+def test_deploy_verify_teardown_in_two_accounts_by_assumed_role(account, new_account, moto_endpoint, aws_env, tmp_path):
+    """One AWX credential (the caller's keys), two target accounts by aws_assume_role_arn: nothing in the caller's.
+
+    Every call the three jobs make in the target accounts is one the documented member-account role allows.
+    """
     targets = {"b": new_account(), "c": new_account()}
+    made = set()
+
+    def run_job(template: str, answers: dict, directory: str):
+        """One job; the calls it made, and only those (the checks' own calls are not the role's)."""
+        moto_endpoint.forget_calls()
+        results = run_sliced(
+            launch(template, answers, hosts=hosts, credential=account.env), tmp_path / directory, aws_env
+        )
+        made.update(operation_names(moto_endpoint.calls()))
+        return results
+
     hosts = {
         f"{name}-{region}": {
             "aws_region": region,
@@ -139,11 +179,7 @@ def test_deploy_verify_teardown_in_two_accounts_by_assumed_role(account, new_acc
     }
     answers = {"pending_deletion_alarm_topology": "regional", "pending_deletion_alarm_cis_alarm": "true"}
 
-    deployed = run_sliced(
-        launch(DEPLOY, {**answers, "pending_deletion_alarm_emails": EMAIL}, hosts=hosts, credential=account.env),
-        tmp_path / "deploy",
-        aws_env,
-    )
+    deployed = run_job(DEPLOY, {**answers, "pending_deletion_alarm_emails": EMAIL}, "deploy")
     assert_all_succeeded(deployed)
     assert [result.hosts for result in deployed] == [["b-eu-west-1"], ["b-us-east-1"], ["c-eu-west-1"], ["c-us-east-1"]]
     for target in targets.values():
@@ -156,20 +192,19 @@ def test_deploy_verify_teardown_in_two_accounts_by_assumed_role(account, new_acc
         assert alarms(account, region) == [] and topics(account, region) == [] and own_trails(account, region) == []
     assert IAM_ROLE not in role_names(account) and own_buckets(account) == []
 
-    verified = run_sliced(launch(VERIFY, answers, hosts=hosts, credential=account.env), tmp_path / "verify", aws_env)
+    verified = run_job(VERIFY, answers, "verify")
     assert_all_succeeded(verified)
     assert len(verified) == 1
 
-    removed = run_sliced(
-        launch(TEARDOWN, {**answers, "pending_deletion_alarm_purge_logs": "true"}, hosts=hosts, credential=account.env),
-        tmp_path / "teardown",
-        aws_env,
-    )
+    removed = run_job(TEARDOWN, {**answers, "pending_deletion_alarm_purge_logs": "true"}, "teardown")
     assert_all_succeeded(removed)
     for target in targets.values():
         for region in (HOME, "eu-west-1"):
             assert alarms(target, region) == [] and topics(target, region) == []
         assert IAM_ROLE not in role_names(target)
+
+    assert {"iam:CreateRole", "cloudtrail:CreateTrail", "sns:Subscribe", "cloudwatch:DeleteAlarms"} <= made
+    assert made - member_policy_actions() == set(), "calls the member-account role does not allow"
 
 
 @pytest.mark.parametrize(
