@@ -30,6 +30,7 @@ regions by wildcard; each topic's subscriptions are the same list in every slice
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,13 @@ def identity_reads(targets: list[Target], host: str) -> dict[str, Any]:
         "identity_host": reader,
         "reads_caller_identity": reader == host and not me.assume_role_arn,
         "assumes_role": reader == host and bool(me.assume_role_arn),
+        "role_session_name": me.session_name or default_session_name(host),
     }
+
+
+def default_session_name(host: str) -> str:
+    """``kmsguard-HOST`` within STS's rules for a session name (64 of ``[\\w+=,.@-]``)."""
+    return re.sub(r"[^\w+=,.@-]", "-", f"kmsguard-{host}")[:64]
 
 
 def identity_from_role_arn(role_arn: str) -> Identity:

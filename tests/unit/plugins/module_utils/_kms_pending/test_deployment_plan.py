@@ -395,3 +395,16 @@ def test_concurrent_creates_are_tried_again_on_already_exists_only():
         "ResourceAlreadyExistsException",
         "TrailAlreadyExistsException",
     }
+
+
+@pytest.mark.parametrize(
+    ("target", "session_name"),
+    [
+        pytest.param(Target("prod-us-east-1", "us-east-1"), "kmsguard-prod-us-east-1", id="default"),
+        pytest.param(Target("prod east/1", "us-east-1"), "kmsguard-prod-east-1", id="default-made-valid"),
+        pytest.param(Target("h" * 80, "us-east-1"), "kmsguard-" + "h" * 55, id="default-cut-to-64"),
+        pytest.param(Target("h", "us-east-1", session_name="awx-42"), "awx-42", id="given"),
+    ],
+)
+def test_role_session_name(target, session_name):
+    assert plan.identity_reads([target], target.host)["role_session_name"] == session_name
