@@ -40,8 +40,17 @@ def run(*command, cwd: Path, env: dict | None = None) -> str:
 @pytest.fixture(scope="module")
 def context(tmp_path_factory) -> Path:
     context = tmp_path_factory.mktemp("ee") / "context"
-    run(BIN / "ansible-builder", "create", "-f", DEFINITION, "-c", context, "--output-filename", "Containerfile",
-        cwd=REPO_ROOT)  # fmt: skip
+    run(
+        BIN / "ansible-builder",
+        "create",
+        "-f",
+        DEFINITION,
+        "-c",
+        context,
+        "--output-filename",
+        "Containerfile",
+        cwd=REPO_ROOT,
+    )
     return context
 
 
@@ -81,8 +90,17 @@ def test_the_build_context_holds_this_collection_as_the_galaxy_stage_installs_it
     source = context / "_build" / "collections" / "kmsguard.alarms"
     assert {path.name for path in source.iterdir()} >= {"galaxy.yml", "meta", "plugins", "roles", "playbooks"}
     installed = tmp_path / "collections"
-    run(BIN / "ansible-galaxy", "collection", "install", source, "--no-deps", "-p", installed, cwd=tmp_path,
-        env={"ANSIBLE_COLLECTIONS_PATH": str(installed)})  # fmt: skip
+    run(
+        BIN / "ansible-galaxy",
+        "collection",
+        "install",
+        source,
+        "--no-deps",
+        "-p",
+        installed,
+        cwd=tmp_path,
+        env={"ANSIBLE_COLLECTIONS_PATH": str(installed)},
+    )
     collection = installed / "ansible_collections" / "kmsguard" / "alarms"
     assert (collection / "roles" / "pending_deletion_alarm" / "tasks" / "main.yml").is_file()
     assert (collection / "playbooks" / "site.yml").is_file()
@@ -97,7 +115,7 @@ def test_the_build_context_holds_this_collection_as_the_galaxy_stage_installs_it
             "--user-bindep",
             context / "_build" / "bindep.txt",
             cwd=tmp_path,
-        )  # fmt: skip
+        )
     )
     python = [line.split("#")[0].strip() for line in introspected["python"]]
     assert {"boto3>=1.34.0", "botocore>=1.34.0"} <= set(python), introspected

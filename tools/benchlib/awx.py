@@ -90,9 +90,14 @@ class AwxBench:
 
     def job(self, config: Config, hosts: dict, credential: dict, run: str, job_id: int) -> Job:
         job = launch(
-            TEMPLATE, ANSWERS, hosts=hosts, credential=credential, slices=config.slices, job_id=job_id,
+            TEMPLATE,
+            ANSWERS,
+            hosts=hosts,
+            credential=credential,
+            slices=config.slices,
+            job_id=job_id,
             cmdline=f"--forks {self.args.forks}",
-        )  # fmt: skip
+        )
         self.endpoint.forget_calls()
         started = time.perf_counter()
         results = run_sliced(job, self.work_dir / f"{job_id}", self.endpoint.aws_env())
