@@ -15,10 +15,10 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
 # The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
-TEST_STAGES := lint sanity unit integration molecule
+TEST_STAGES := lint sanity unit integration test-reliability molecule
 
 
-.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration molecule test demo bench clean
+.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration test-reliability reliability-report molecule test demo bench clean
 .PHONY: why-not-amazon-aws ee
 
 help:  ## list the targets
@@ -59,14 +59,23 @@ sanity: venv  ## ansible-test sanity, offline, on a copy of the collection's fil
 unit: venv  ## pytest unit tests (no network)
 	python -m pytest -q tests/unit
 
-integration: venv  ## real ansible-playbook runs against a moto server on 127.0.0.1
-	python -m pytest -q -n $(PYTEST_WORKERS) tests/integration
+integration: venv  ## real ansible-playbook runs against a moto server on 127.0.0.1 (without the reliability runs)
+	python -m pytest -q -n $(PYTEST_WORKERS) -m "not reliability" tests/integration
+
+# The heavy runs: site.yml under throttling and 503s (5 seeds, both topologies), killed at 10 points and re-run.
+# Every test of test_reliability.py (these and the lighter ones make integration runs) writes its figures to
+# tests/output/reliability/; reliability-report turns them into docs/reliability.md.
+test-reliability: venv  ## fault-injection and kill runs (part of make test); figures in tests/output/reliability
+	python -m pytest -q -n $(PYTEST_WORKERS) -m reliability tests/integration
+
+reliability-report: venv  ## docs/reliability.md from the figures of the last make test-reliability
+	python tools/reliability_report.py
 
 # Scenarios live in extensions/molecule/<scenario>/; from the collection root molecule finds them all.
 molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
 	molecule test --all
 
-test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, molecule (times each stage)
+test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, reliability, molecule (times each stage)
 	@MAKE="$(MAKE)" tools/run-stages venv -- $(TEST_STAGES)
 
 demo: venv  ## deploy to 3 regions of a local moto server, re-run (0 changed), --check --diff, summary

@@ -6,9 +6,8 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import check_predictions
+from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
     "resource": {"type": "str", "required": True, "choices": ["bucket", "bucket_absent", "created"]},
@@ -20,14 +19,10 @@ ARGUMENT_SPEC = {
 }
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+    def act(self, args, task_vars, result):
         prediction = predict(args)
         result.update(changed=prediction.changed, msg=prediction.message(args["kind"], args["name"]))
         if self._task.diff:

@@ -10,10 +10,10 @@ import functools
 import os
 
 import yaml
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import deployment_plan
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import role_inputs
+from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = {"caller_identity_var": {"type": "str"}}
 # The role's argument spec, beside this plugin in the collection: the types the plan converts its settings to.
@@ -28,14 +28,10 @@ def _role_option_types() -> dict:
         return role_inputs.option_types(yaml.safe_load(handle)["argument_specs"])
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
+    def act(self, args, task_vars, result):
         host = task_vars["inventory_hostname"]
         settings = self._role_settings(task_vars)
         targets = self._targets(task_vars)

@@ -10,10 +10,9 @@ import datetime
 import os
 import tempfile
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_render
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import verify_report
+from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 # The fact the role's verify entry point records on each target that acts (tasks/audit.yml).
 RECORD_VAR = "pending_deletion_alarm__audit"
@@ -35,15 +34,11 @@ def _write(path: str, text: str) -> None:
     os.replace(temporary, path)
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
+class ActionModule(ControllerAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
+    def act(self, args, task_vars, result):
         task_vars = task_vars or {}
-        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         hosts = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
         hostvars = task_vars.get("hostvars", {})
         targets = [

@@ -41,9 +41,21 @@ options:
     description:
       - The filter pattern that selects the CloudTrail events to count. It must not be empty, since an empty
         pattern matches every event.
-      - The default matches KMS calls that failed because the key is pending deletion.
+      - Unset - the procedure's pattern C({ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}), which
+        matches KMS calls that failed because the key is pending deletion; with O(match_replica_deletion=true), the
+        variant that also matches C(... is pending replica deletion.).
     type: str
-    default: '{ $.eventSource = kms* && $.errorMessage = "* is pending deletion."}'
+  match_replica_deletion:
+    description:
+      - Also count calls on multi-Region replica keys whose deletion is scheduled (key state
+        C(PendingReplicaDeletion)); they fail with C(<key ARN> is pending replica deletion.), which the procedure's
+        pattern does not match.
+      - "Trade-off: the pattern then differs from the AWS procedure's text, so tools that look for that exact text
+        (or the console's procedure) no longer recognise the filter; and a replica's deletion can be cancelled only
+        while its primary key still exists. Leave it false when the account has no multi-Region keys."
+      - Mutually exclusive with O(filter_pattern).
+    type: bool
+    default: false
   metric_name:
     description:
       - Name of the CloudWatch metric the filter publishes to. It must not contain C(:), C(*) or C($).
@@ -240,7 +252,8 @@ def main() -> None:
     argument_spec = {
         "log_group_name": {"type": "str", "required": True},
         "filter_name": {"type": "str", "default": constants.FILTER_NAME},
-        "filter_pattern": {"type": "str", "default": constants.FILTER_PATTERN},
+        "filter_pattern": {"type": "str"},
+        "match_replica_deletion": {"type": "bool", "default": False},
         "metric_name": {"type": "str", "default": constants.METRIC_NAME},
         "metric_namespace": {"type": "str", "default": constants.METRIC_NAMESPACE},
         "metric_value": {"type": "str", "default": constants.METRIC_VALUE},

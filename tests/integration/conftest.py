@@ -79,7 +79,8 @@ def ansible_playbook(aws_env, tmp_path_factory):
 
     ``hosts`` maps inventory host names to their variables, with ``group_vars`` for all of them (an inventory file
     is written); without ``hosts`` the run is on ``localhost``. ``env`` entries override the test environment
-    (for example another account's credentials). Returns a PlaybookRun whose ``report`` is the json callback's
+    (for example another account's credentials). ``started`` receives the run's process group id (see
+    ``execute_playbook``). Returns a PlaybookRun whose ``report`` is the json callback's
     output.
     """
     work_dir = tmp_path_factory.mktemp("inventories")
@@ -93,6 +94,7 @@ def ansible_playbook(aws_env, tmp_path_factory):
         diff: bool = False,
         extra_args=(),
         env: dict[str, str] | None = None,
+        started=None,
     ) -> PlaybookRun:
         inventory = "localhost,"
         if hosts is not None:
@@ -101,7 +103,9 @@ def ansible_playbook(aws_env, tmp_path_factory):
             inventory.write_text(yaml.safe_dump(content, sort_keys=False))
         options = ["--check"] if check else []
         options += ["--diff"] if diff else []
-        return execute_playbook(playbook, inventory, {**base_env, **(env or {})}, [*options, *extra_args])
+        return execute_playbook(
+            playbook, inventory, {**base_env, **(env or {})}, [*options, *extra_args], started=started
+        )
 
     return run
 

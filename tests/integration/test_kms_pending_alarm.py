@@ -16,6 +16,7 @@ import datetime
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 MODULE = "kmsguard.alarms.kms_pending_alarm"
 REGION = "us-east-1"  # the run's region: AWS_DEFAULT_REGION in the fixtures' environment
@@ -51,18 +52,7 @@ def differing(diff: dict) -> set[str]:
     return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
 
 
-PROCEDURE_FIELDS = {
-    "AlarmDescription": constants.ALARM_DESCRIPTION,
-    "MetricName": constants.METRIC_NAME,
-    "Namespace": constants.METRIC_NAMESPACE,
-    "Statistic": constants.STATISTIC,
-    "Period": constants.PERIOD,
-    "EvaluationPeriods": constants.EVALUATION_PERIODS,
-    "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-    "Threshold": constants.THRESHOLD,
-    "ComparisonOperator": constants.COMPARISON_OPERATOR,
-    "TreatMissingData": constants.TREAT_MISSING_DATA,
-}
+PROCEDURE_FIELDS = {"AlarmDescription": constants.ALARM_DESCRIPTION, **PROCEDURE_ALARM_FIELDS}
 
 
 def put_procedure_alarm(cloudwatch, name: str, **extra) -> None:

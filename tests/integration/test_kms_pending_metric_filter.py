@@ -282,3 +282,23 @@ def test_the_filter_is_found_on_a_later_page(run_playbook, logs, log_group, moto
     assert run.result("no change")["changed"] is False
     # One read of the filter, which took two pages.
     assert moto_endpoint.operations() == [DESCRIBE, DESCRIBE]
+
+
+def test_match_replica_deletion_puts_the_replica_variant_once(run_playbook, moto_endpoint, logs, log_group):
+    first = run_playbook([task("replica", log_group_name=log_group, match_replica_deletion=True)])
+    assert first.rc == 0, first.stdout
+    assert first.result("replica")["changed"] is True
+    assert filter_in_effect(logs, log_group)["filterPattern"] == constants.REPLICA_FILTER_PATTERN
+
+    moto_endpoint.forget_calls()
+    again = run_playbook([task("replica", log_group_name=log_group, match_replica_deletion=True)])
+    assert again.result("replica")["changed"] is False
+    assert moto_endpoint.operations() == [DESCRIBE]
+
+    moto_endpoint.forget_calls()
+    both = run_playbook(
+        [task("both", log_group_name=log_group, match_replica_deletion=True, filter_pattern=constants.FILTER_PATTERN)]
+    )
+    assert both.rc != 0
+    assert "match_replica_deletion=true" in both.result("both")["msg"]
+    assert moto_endpoint.operations() == []

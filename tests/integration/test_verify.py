@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from html_tables import table_rows
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -101,44 +102,6 @@ def report_files(tmp_path: Path) -> tuple[str, str]:
     return (directory / "verify-report.md").read_text(), (directory / "verify-report.html").read_text()
 
 
-class Tables(HTMLParser):
-    """The tables of an HTML page, as rows of (class, text) cells."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[tuple[str, str]]]] = []
-        self._cell: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = [dict(attrs).get("class") or "", ""]
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append((self._cell[0], self._cell[1]))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell[1] += data
-
-
-def html_tables(page: str) -> list[list[dict[str, tuple[str, str]]]]:
-    """Each table as a list of rows, each row a dict header -> (class, text)."""
-    parser = Tables()
-    parser.feed(page)
-    parser.close()
-    tables = []
-    for table in parser.tables:
-        header = [text for _class, text in table[0]]
-        tables.append([dict(zip(header, row, strict=True)) for row in table[1:]])
-    return tables
-
-
 def schedule_deletion(account, region: str, alias: str, days: int) -> str:
     kms = account.client("kms", region)
     key_id = kms.create_key(Description=f"{alias} key")["KeyMetadata"]["KeyId"]
@@ -155,15 +118,7 @@ def put_alarm(account, region: str, **changes) -> None:
     """Rewrite the role's alarm as someone would by hand (PutMetricAlarm replaces the whole alarm)."""
     alarm = {
         "AlarmName": constants.ALARM_NAME,
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
+        **PROCEDURE_ALARM_FIELDS,
         "AlarmActions": [topic_arn(account, region)],
     }
     alarm.update(changes)
@@ -214,7 +169,7 @@ def test_account_topology_passes_lists_pending_keys_and_fails_on_a_single_region
 
     markdown, page = report_files(tmp_path)
     assert soon in markdown and "alias/payments" in markdown
-    targets_table, keys_table = html_tables(page)[:2]
+    targets_table, keys_table = table_rows(page)[:2]
     assert [(row["Target"][1], row["Status"][1]) for row in targets_table] == [
         ("home-us-east-1", "PASS"),
         ("other-eu-west-1", "PASS"),
@@ -233,7 +188,7 @@ def test_account_topology_passes_lists_pending_keys_and_fails_on_a_single_region
     assert single_region.targets()["other-eu-west-1"]["note"].startswith("NOT covered")
     assert "cannot raise the alarm" in single_region.explain()
     page = report_files(tmp_path)[1]
-    rows = {row["Target"][1]: row for row in html_tables(page)[0]}
+    rows = {row["Target"][1]: row for row in table_rows(page)[0]}
     assert rows["other-eu-west-1"]["Trail"] == ("status s-fail", "FAIL")
     assert "trail_not_multi_region" in page
 
@@ -316,7 +271,7 @@ def test_regional_topology_finds_each_broken_link_and_passes_once_repaired(play,
     markdown, page = report_files(tmp_path)
     for code in ("trail_not_logging", "trail_write_only", "trail_excludes_kms", "topic_missing"):
         assert f"`{code}`" in markdown
-    rows = {row["Target"][1]: row for row in html_tables(page)[0]}
+    rows = {row["Target"][1]: row for row in table_rows(page)[0]}
     assert rows["target-us-east-1"]["Trail"] == ("status s-fail", "FAIL")
     assert rows["target-eu-west-1"]["KMS events recorded"] == ("status s-fail", "FAIL")
     assert rows["target-ap-southeast-2"]["Metric filter"] == ("status s-fail", "FAIL")

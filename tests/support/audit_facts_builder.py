@@ -10,6 +10,7 @@ import datetime
 import json
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -88,16 +89,8 @@ def procedure_alarm(**changes) -> dict:
         "AlarmArn": ALARM_ARN,
         "ActionsEnabled": True,
         "AlarmActions": [TOPIC_ARN],
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
+        **PROCEDURE_ALARM_FIELDS,
         "Dimensions": [],
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
         "StateValue": "OK",
     }
     alarm.update(changes)

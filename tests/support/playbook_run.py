@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -122,25 +123,39 @@ def execute_playbook(
     extra_args=(),
     cwd: Path = REPO_ROOT,
     endpoint: MotoEndpoint | None = None,
+    started: Callable[[int], None] | None = None,
 ) -> PlaybookRun:
     """Run ``ansible-playbook -i inventory playbook extra_args`` in ``env`` (see ``json_report_env``).
 
-    With ``endpoint``, its call record is emptied first and the run's calls are returned with it.
+    With ``endpoint``, its call record is emptied first and the run's calls are returned with it. With ``started``,
+    the run gets a process group of its own, whose id (the process's) is passed to ``started`` as soon as it runs:
+    a test can kill the whole run (ansible-playbook, its workers and the modules) with ``os.killpg``.
     """
     command = [str(ANSIBLE_PLAYBOOK), "-i", str(inventory), str(playbook), *extra_args]
     if endpoint:
         endpoint.forget_calls()
-    started = time.perf_counter()
-    completed = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+    began = time.perf_counter()
+    with subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=started is not None,
+    ) as process:
+        if started:
+            started(process.pid)
+        stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - began
     try:
-        report = json.loads(completed.stdout)
+        report = json.loads(stdout)
     except json.JSONDecodeError:
         report = {}
     return PlaybookRun(
-        rc=completed.returncode,
-        stdout=completed.stdout,
-        stderr=completed.stderr,
+        rc=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
         report=report,
         seconds=seconds,
         calls=endpoint.calls() if endpoint else [],

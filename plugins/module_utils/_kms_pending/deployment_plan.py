@@ -289,11 +289,18 @@ def subscriptions(emails: list[str]) -> list[dict[str, str]]:
     return [{"protocol": "email", "endpoint": address} for address in dict.fromkeys(emails)]
 
 
+def main_filter_pattern(settings: dict[str, Any]) -> str:
+    """The procedure's pattern or, with match_replica_deletion, its variant that also counts replica keys."""
+    if settings.get(PREFIX + "match_replica_deletion"):
+        return constants.REPLICA_FILTER_PATTERN
+    return settings[PREFIX + "filter_pattern"]
+
+
 def alarms(settings: dict[str, Any]) -> list[dict[str, str]]:
     """The main filter and alarm and, with ``cis_alarm``, the CIS companion: same shape, one loop in the role."""
     main = {
         "filter_name": settings[PREFIX + "filter_name"],
-        "filter_pattern": settings[PREFIX + "filter_pattern"],
+        "filter_pattern": main_filter_pattern(settings),
         "metric_name": settings[PREFIX + "metric_name"],
         "alarm_name": settings[PREFIX + "alarm_name"],
     }

@@ -17,6 +17,8 @@ from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+
 from .plan import Plan
 from .plan import Write
 
@@ -95,13 +97,30 @@ def _metric_value_problems(value: str) -> list[str]:
     return [f"metric_value {value!r} must be a number (such as 1) or a field of the event (such as $.bytes)."]
 
 
+def filter_pattern(params: dict[str, Any]) -> str:
+    """The pattern to put: the one given, else the procedure's, or its replica variant with match_replica_deletion."""
+    if params["filter_pattern"] is not None:
+        return params["filter_pattern"]
+    return constants.REPLICA_FILTER_PATTERN if params.get("match_replica_deletion") else constants.FILTER_PATTERN
+
+
+def _replica_problems(params: dict[str, Any]) -> list[str]:
+    if params["filter_pattern"] is None or not params.get("match_replica_deletion"):
+        return []
+    return [
+        f"filter_pattern {params['filter_pattern']!r} and match_replica_deletion=true both choose the pattern: give "
+        "match_replica_deletion=true alone for the procedure's pattern that also counts replica keys pending replica "
+        "deletion, or filter_pattern alone."
+    ]
+
+
 def validate_params(params: dict[str, Any]) -> list[str]:
     """Every problem with the module's options, each naming the bad value and what is expected."""
     problems = _log_group_name_problems(params["log_group_name"])
     problems += _name_problems("filter_name", params["filter_name"], FILTER_NAME_MAX, FILTER_NAME_FORBIDDEN)
     if params["state"] == "absent":
         return problems
-    problems += _filter_pattern_problems(params["filter_pattern"])
+    problems += _replica_problems(params) + _filter_pattern_problems(filter_pattern(params))
     problems += _name_problems("metric_name", params["metric_name"], METRIC_NAME_MAX, METRIC_FORBIDDEN)
     problems += _name_problems("metric_namespace", params["metric_namespace"], METRIC_NAME_MAX, METRIC_FORBIDDEN)
     problems += _metric_value_problems(params["metric_value"])
@@ -125,7 +144,7 @@ def desired_filter(params: dict[str, Any]) -> dict[str, Any]:
     return {
         "filterName": params["filter_name"],
         "logGroupName": params["log_group_name"],
-        "filterPattern": params["filter_pattern"],
+        "filterPattern": filter_pattern(params),
         "metricTransformations": [transformation],
     }
 

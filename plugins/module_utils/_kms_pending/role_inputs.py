@@ -118,7 +118,10 @@ def settings_problems(settings: dict[str, Any]) -> list[str]:
         + _name_problems(settings)
         + _kms_key_problems(settings)
         + _purge_problems(settings)
+        + _replica_problems(settings)
         + _retention_problems(settings[PREFIX + "log_retention_days"])
+        + aws_config_problems(settings[PREFIX + "aws_config"])
+        + _trail_retry_problems(settings)
     )
 
 
@@ -197,12 +200,62 @@ def _purge_problems(settings: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _replica_problems(settings: dict[str, Any]) -> list[str]:
+    pattern = settings[PREFIX + "filter_pattern"]
+    if not settings.get(PREFIX + "match_replica_deletion") or pattern == constants.FILTER_PATTERN:
+        return []
+    return [
+        f"pending_deletion_alarm_filter_pattern {_show(pattern)} is not the procedure's and "
+        "pending_deletion_alarm_match_replica_deletion is true: the option replaces the procedure's pattern with its "
+        "replica variant, so give one or the other."
+    ]
+
+
 def _retention_problems(days: Any) -> list[str]:
     if days in constants.LOG_RETENTION_DAYS:
         return []
     return [
         f"pending_deletion_alarm_log_retention_days {_show(days)} is not a retention CloudWatch Logs accepts "
         f"(expected one of {', '.join(map(str, constants.LOG_RETENTION_DAYS))})."
+    ]
+
+
+_RETRY_MODES = ("legacy", "standard", "adaptive")
+_ATTEMPT_KEYS = ("max_attempts", "total_max_attempts")
+
+
+def aws_config_problems(aws_config: Any) -> list[str]:
+    """What botocore would refuse in the middle of the run (``Config(**aws_config)``), said before any call."""
+    option = PREFIX + "aws_config"
+    if not aws_config:
+        return []
+    if not isinstance(aws_config, dict):
+        return [f"{option} {_show(aws_config)} is not a dict of botocore settings (expected e.g. {{'retries': ...}})."]
+    retries = aws_config.get("retries", {})
+    if not isinstance(retries, dict):
+        return [f"{option}.retries {_show(retries)} is not a dict (expected e.g. {{'mode': 'standard'}})."]
+    problems = []
+    if "mode" in retries and retries["mode"] not in _RETRY_MODES:
+        problems.append(
+            f"{option}.retries.mode {_show(retries['mode'])} is not a botocore retry mode: expected one of "
+            f"{', '.join(_RETRY_MODES)}."
+        )
+    for key in _ATTEMPT_KEYS:
+        value = retries.get(key)
+        if key in retries and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            problems.append(
+                f"{option}.retries.{key} {_show(value)} is not valid: expected a whole number of 1 or more."
+            )
+    return problems
+
+
+def _trail_retry_problems(settings: dict[str, Any]) -> list[str]:
+    return [
+        f"{PREFIX}{key} {_show(settings[PREFIX + key])} is not valid: expected a whole number of 0 or more."
+        for key in ("trail_retries", "trail_retry_delay")
+        if isinstance(settings[PREFIX + key], bool)
+        or not isinstance(settings[PREFIX + key], int)
+        or settings[PREFIX + key] < 0
     ]
 
 

@@ -25,6 +25,7 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.arns import parse_arn
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_alarm
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 REGION = "us-east-1"
 TOPIC = f"arn:aws:sns:{REGION}:123456789012:kms-alerts"
@@ -74,16 +75,8 @@ def described_alarm(**overrides) -> dict:
         "StateValue": "OK",
         "StateReason": "Threshold Crossed: no datapoints were received",
         "StateUpdatedTimestamp": NOW,
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
+        **PROCEDURE_ALARM_FIELDS,
         "Dimensions": [],
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
     }
     alarm.update(overrides)
     return {key: value for key, value in alarm.items() if value is not DROP}
@@ -505,15 +498,7 @@ def test_creation_request_carries_tags_and_every_field():
         "AlarmActions": [TOPIC],
         "OKActions": [],
         "InsufficientDataActions": [],
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
+        **PROCEDURE_ALARM_FIELDS,
         "Tags": [{"Key": "team", "Value": "sec"}],
     }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import deployment_plan as plan
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
 from role_settings import role_settings
@@ -408,3 +409,10 @@ def test_concurrent_creates_are_tried_again_on_already_exists_only():
 )
 def test_role_session_name(target, session_name):
     assert plan.identity_reads([target], target.host)["role_session_name"] == session_name
+
+
+@pytest.mark.parametrize(
+    ("replica", "pattern"), [(False, constants.FILTER_PATTERN), (True, constants.REPLICA_FILTER_PATTERN)]
+)
+def test_match_replica_deletion_chooses_the_replica_variant(replica, pattern):
+    assert plan.alarms(role_settings(match_replica_deletion=replica))[0]["filter_pattern"] == pattern

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions as decisions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern import compile_pattern
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import Write
 from ansible_collections.kmsguard.alarms.plugins.modules import kms_pending_metric_filter
 
@@ -25,7 +25,8 @@ def params(**overrides) -> dict:
     base = {
         "log_group_name": GROUP,
         "filter_name": constants.FILTER_NAME,
-        "filter_pattern": constants.FILTER_PATTERN,
+        "filter_pattern": None,
+        "match_replica_deletion": False,
         "metric_name": constants.METRIC_NAME,
         "metric_namespace": constants.METRIC_NAMESPACE,
         "metric_value": constants.METRIC_VALUE,
@@ -270,36 +271,12 @@ def test_documented_defaults_are_the_procedures_values():
 
 # ---------------------------------------------------------------- the procedure's pattern matches what it should
 #
-# moto does not implement TestMetricFilter, so the pattern is checked here against CloudTrail records with an
-# evaluator of the part of the JSON filter syntax the procedure uses: `$.field = value` terms joined by `&&`,
-# where `*` in a value matches any run of characters and the comparison is otherwise exact.
-
-_TERM = re.compile(r'\$\.(?P<field>[\w.]+)\s*=\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s&}]+))')
-
-
-def _field(event: dict, path: str):
-    value = event
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def _term_matches(event: dict, term: re.Match) -> bool:
-    value = _field(event, term["field"])
-    wanted = term["quoted"] if term["quoted"] is not None else term["bare"]
-    expression = ".*".join(re.escape(piece) for piece in wanted.split("*"))
-    return isinstance(value, str) and re.fullmatch(expression, value, re.DOTALL) is not None
+# moto does not implement TestMetricFilter: the collection's filter-pattern engine judges the pattern (its own
+# tests hold it to AWS's documented syntax and answers).
 
 
 def pattern_matches(pattern: str, message: str) -> bool:
-    body = pattern.strip()
-    assert body.startswith("{") and body.endswith("}") and "||" not in body, "outside the evaluator's syntax"
-    terms = [_TERM.fullmatch(term.strip()) for term in body[1:-1].split("&&")]
-    assert all(terms), f"outside the evaluator's syntax: {pattern}"
-    event = json.loads(message)
-    return all(_term_matches(event, term) for term in terms)
+    return compile_pattern(pattern).match(message) is not None
 
 
 KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -332,3 +309,30 @@ def cloudtrail_event(**fields) -> str:
 )
 def test_the_procedures_pattern_matches_uses_of_a_key_pending_deletion(message, expected):
     assert pattern_matches(constants.FILTER_PATTERN, message) is expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "pattern"),
+    [
+        ({}, constants.FILTER_PATTERN),
+        ({"match_replica_deletion": True}, constants.REPLICA_FILTER_PATTERN),
+        ({"filter_pattern": "{ $.eventSource = kms* }"}, "{ $.eventSource = kms* }"),
+    ],
+    ids=["procedure", "replica-variant", "given"],
+)
+def test_the_pattern_put_is_the_given_one_or_the_procedures(overrides, pattern):
+    assert decisions.desired_filter(params(**overrides))["filterPattern"] == pattern
+
+
+def test_a_given_pattern_and_match_replica_deletion_are_refused_together():
+    [problem] = decisions.validate_params(params(filter_pattern="{ $.a = 1 }", match_replica_deletion=True))
+    assert "'{ $.a = 1 }'" in problem and "match_replica_deletion=true" in problem
+
+
+@pytest.mark.parametrize("replica", [False, True])
+def test_the_replica_variant_counts_replica_keys_and_keeps_everything_else(replica):
+    pattern = decisions.filter_pattern(params(match_replica_deletion=replica))
+    replica_event = cloudtrail_event(errorMessage=f"{KEY_ARN} is pending replica deletion.")
+    assert pattern_matches(pattern, replica_event) is replica
+    assert pattern_matches(pattern, cloudtrail_event(errorMessage=f"{KEY_ARN} is pending deletion."))
+    assert not pattern_matches(pattern, cloudtrail_event(errorMessage=f"{KEY_ARN} is disabled."))

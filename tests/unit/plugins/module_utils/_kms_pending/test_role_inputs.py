@@ -39,6 +39,11 @@ def test_the_defaults_with_an_email_are_valid():
         pytest.param({"log_retention_days": 3653}, id="retention-10-years"),
         pytest.param({"name_prefix": "a"}, id="one-letter-prefix"),
         pytest.param({"cis_alarm": True}, id="cis"),
+        pytest.param({"match_replica_deletion": True}, id="replica-variant"),
+        pytest.param({"aws_config": {}}, id="botocore-defaults"),
+        pytest.param({"aws_config": {"retries": {"mode": "adaptive", "max_attempts": 20}}}, id="adaptive-20"),
+        pytest.param({"aws_config": {"connect_timeout": 5}}, id="other-botocore-setting"),
+        pytest.param({"trail_retries": 0, "trail_retry_delay": 0}, id="no-trail-retry"),
     ],
 )
 def test_good_values_have_no_problem(settings):
@@ -108,6 +113,25 @@ def test_good_values_have_no_problem(settings):
         pytest.param(
             {"cis_alarm": True, "cis_filter_name": "x:y"}, "pending_deletion_alarm_cis_filter_name", id="cis-name"
         ),
+        pytest.param(
+            {"match_replica_deletion": True, "filter_pattern": "{ $.eventSource = kms* }"},
+            "pending_deletion_alarm_match_replica_deletion is true",
+            id="replica-and-own-pattern",
+        ),
+        pytest.param(
+            {"aws_config": {"retries": {"mode": "fast"}}},
+            'pending_deletion_alarm_aws_config.retries.mode "fast"',
+            id="retry-mode-unknown",
+        ),
+        pytest.param(
+            {"aws_config": {"retries": {"total_max_attempts": 0}}}, "retries.total_max_attempts 0", id="attempts-0"
+        ),
+        pytest.param(
+            {"aws_config": {"retries": {"max_attempts": "10"}}}, 'retries.max_attempts "10"', id="attempts-string"
+        ),
+        pytest.param({"aws_config": {"retries": "standard"}}, 'retries "standard"', id="retries-not-a-dict"),
+        pytest.param({"aws_config": "standard"}, 'pending_deletion_alarm_aws_config "standard"', id="config-not-dict"),
+        pytest.param({"trail_retry_delay": -1}, "pending_deletion_alarm_trail_retry_delay -1", id="trail-delay-neg"),
     ],
 )
 def test_each_bad_value_is_named_with_what_is_expected(settings, named):

@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_rules
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_render
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import verify_report
+from html_tables import table_cells
 
 ACCOUNT = "123456789012"
 ALL_PASS = dict.fromkeys(audit_rules.CHECKS, "pass")
@@ -123,34 +122,8 @@ def test_pending_keys_once_each_most_urgent_first():
     assert {item["account_id"] for item in report.pending_keys} == {ACCOUNT}
 
 
-class Cells(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[tuple[str, str]]]] = []
-        self._cell: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        if tag == "tr":
-            self.tables[-1].append([])
-        if tag in ("td", "th"):
-            self._cell = [dict(attrs).get("class") or "", ""]
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append(tuple(self._cell))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell[1] += data
-
-
 def html_tables(report: verify_report.Report) -> list[list[list[tuple[str, str]]]]:
-    parser = Cells()
-    parser.feed(report_render.render_html(verify_report.document(report)))
-    return parser.tables
+    return table_cells(report_render.render_html(verify_report.document(report)))
 
 
 def test_the_html_report_shows_targets_by_checks_and_keys_by_urgency():
