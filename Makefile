@@ -23,7 +23,10 @@ OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-met
 # (site, verify, teardown). Left out, to keep `make test` within its time: test_verify.py (the audit in depth; the
 # tarball test runs verify.yml on this combination) and test_why_not_amazon_aws.py (measures amazon.aws's own
 # modules, for the README's table of the newest versions).
-OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py,$(wildcard tests/integration/test_*.py))
+# AWX jobs (ansible-runner, sliced) and the execution environment (which pins its own ansible-core) run in .venv
+# only: the oldest combination's role tests cover the same role code.
+OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py %/test_awx.py \
+	%/test_execution_environment.py,$(wildcard tests/integration/test_*.py))
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
 VENV_IMPORTER := .venv-importer
 DIST := $(CURDIR)/.build/dist
