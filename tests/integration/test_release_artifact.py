@@ -154,7 +154,8 @@ def test_installed_collection_deploys_verifies_and_tears_down_without_warnings(r
 
 def opening_words(description: str | list[str], count: int = 3) -> str:
     first = description if isinstance(description, str) else description[0]
-    plain = re.sub(r"\b[A-Z]+\(([^)]*)\)", r"`\1'", first)
+    # ansible-doc shows a link U(...) as the bare URL, other markup such as C(...) quoted.
+    plain = re.sub(r"\b[A-Z]+\(([^)]*)\)", r"`\1'", re.sub(r"\bU\(([^)]*)\)", r"\1", first))
     return " ".join(plain.split()[:count])
 
 
