@@ -23,7 +23,10 @@ OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-met
 # (site, verify, teardown). Left out, to keep `make test` within its time: test_verify.py (the audit in depth; the
 # tarball test runs verify.yml on this combination) and test_why_not_amazon_aws.py (measures amazon.aws's own
 # modules, for the README's table of the newest versions).
-OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py,$(wildcard tests/integration/test_*.py))
+# AWX jobs (ansible-runner, sliced) and the execution environment (which pins its own ansible-core) run in .venv
+# only: the oldest combination's role tests cover the same role code.
+OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py %/test_awx.py \
+	%/test_execution_environment.py,$(wildcard tests/integration/test_*.py))
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
 VENV_IMPORTER := .venv-importer
 DIST := $(CURDIR)/.build/dist
@@ -40,9 +43,10 @@ PYTEST_WORKERS ?= 2
 # The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
 TEST_STAGES := lint sanity unit integration test-reliability molecule docs-check importer test-matrix
 
+
 .PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration \
 	test-reliability reliability-report molecule test-matrix build importer docs docs-check release test demo bench clean
-.PHONY: why-not-amazon-aws
+.PHONY: why-not-amazon-aws ee
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -164,6 +168,10 @@ why-not-amazon-aws: venv  ## show on moto what amazon.aws/community.aws modules 
 
 bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
 	python tools/bench.py $(BENCH_ARGS)
+
+# Building the image needs podman or docker: ansible-builder build -f execution-environment.yml -c .build/ee -t TAG
+ee: venv  ## the execution environment's build context (ansible-builder create) in .build/ee
+	ansible-builder create -f execution-environment.yml -c .build/ee --output-filename Containerfile
 
 clean:  ## remove .venv, .venv-oldest, .venv-importer, .build and test output
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_IMPORTER) .build tests/output .pytest_cache .ruff_cache

@@ -6,11 +6,26 @@
 
 from __future__ import annotations
 
+import functools
+import os
+
+import yaml
+
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import deployment_plan
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import role_inputs
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = {"caller_identity_var": {"type": "str"}}
+# The role's argument spec, beside this plugin in the collection: the types the plan converts its settings to.
+ROLE_ARGUMENT_SPECS = os.path.join(
+    os.path.dirname(__file__), "..", "..", "roles", "pending_deletion_alarm", "meta", "argument_specs.yml"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _role_option_types() -> dict:
+    with open(ROLE_ARGUMENT_SPECS, encoding="utf-8") as handle:
+        return role_inputs.option_types(yaml.safe_load(handle)["argument_specs"])
 
 
 class ActionModule(ControllerAction):
@@ -43,7 +58,8 @@ class ActionModule(ControllerAction):
     def _role_settings(self, task_vars) -> dict:
         """The role's variables, rendered (defaults such as the trail name are templates of the prefix)."""
         names = [name for name in task_vars if name.startswith(deployment_plan.PREFIX) and "__" not in name]
-        return {name: self._templar.template(task_vars[name]) for name in names}
+        settings = {name: self._templar.template(task_vars[name]) for name in names}
+        return role_inputs.typed_settings(settings, _role_option_types())
 
     def _host_var(self, task_vars, host: str, name: str):
         return task_vars["hostvars"][host].get(name)
@@ -58,6 +74,9 @@ class ActionModule(ControllerAction):
             role_inputs.target_problems(me, settings[deployment_plan.PREFIX + "extra_regions"])
             + role_inputs.settings_problems(settings)
             + role_inputs.batch_problems(task_vars["ansible_play_batch"], task_vars["ansible_play_hosts"])
+            + role_inputs.home_region_problems(settings, task_vars)
+            # The modules run here too (connection: local), in this environment.
+            + role_inputs.credential_problems(me, os.environ)
         )
 
     @staticmethod

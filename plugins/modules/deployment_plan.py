@@ -17,8 +17,15 @@ description:
     every target; it is documented for users who compose the collection's modules themselves.
   - Reads the role's variables (C(pending_deletion_alarm_*)) and every play target's C(aws_region), C(aws_profile)
     and C(aws_assume_role_arn), and checks them together (regions against botocore's region data, emails, names,
-    KMS key forms, purge combinations, retention, serial batches). All problems are reported at once, each naming
-    the variable, the bad value and what is expected.
+    KMS key forms, purge combinations, retention, serial batches, the STS rules for C(aws_assume_role_external_id)
+    and C(aws_assume_role_session_name)). All problems are reported at once, each naming the variable, the bad
+    value and what is expected.
+  - Values arrive as the argument spec of the role types them (an AWX survey's C("false") is false, a
+    comma-separated C(pending_deletion_alarm_emails) string is a list).
+  - In an AWX / Automation Controller job (C(awx_job_id) or C(tower_job_id) set) C(pending_deletion_alarm_home_region)
+    is required - each slice of a sliced job is a play of its own, and only a home region set in the variables is
+    the same in every slice. A target with C(aws_profile) while the controller's environment holds access keys (as an
+    AWX credential injects them) is refused - amazon.aws cannot use both.
   - Without O(caller_identity_var) it returns which identity reads this target must make (one per set of
     credentials). With it, it completes the plan from the identities those reads returned - account, partition,
     the account's targets, leader, home region, region, whether this target acts, every name, ARN and policy
@@ -79,6 +86,12 @@ assumes_role:
   description: Whether this target assumes C(aws_assume_role_arn) for the targets that share it.
   returned: always
   type: bool
+role_session_name:
+  description:
+    - Name of the role session when this target assumes C(aws_assume_role_arn).
+    - C(aws_assume_role_session_name), or C(kmsguard-HOST) made valid for STS.
+  returned: always
+  type: str
 account_id:
   description: The target's AWS account.
   returned: when complete
@@ -152,6 +165,13 @@ alarms:
   returned: when complete
   type: list
   elements: dict
+already_exists_codes:
+  description:
+    - Error codes of a create that lost the race with another run creating the same resource (concurrent AWX job
+      slices). The role tries such a task again; its module then reads the resource and converges it.
+  returned: when complete
+  type: list
+  elements: str
 problems:
   description: Every input problem found; the task fails when there is one.
   returned: on failure

@@ -335,3 +335,109 @@ def markdown(sides: dict[str, Side], region_counts: list[int], args: argparse.Na
         "",
     ]
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# AWX scale-out (benchlib.awx)
+
+AWX_HEADING = "## AWX: scale-out with job slicing"
+
+
+def _awx_rows(jobs) -> dict[tuple[int, int, int], dict[str, list]]:
+    rows: dict[tuple[int, int, int], dict[str, list]] = {}
+    for job in jobs:
+        rows.setdefault((job.accounts, job.regions, job.slices), {}).setdefault(job.run, []).append(job)
+    return rows
+
+
+def awx_table(jobs) -> list[str]:
+    lines = [
+        "| inventory | slices | first run (s) | no-change run (s) | API calls, first / no-change | writes, first |"
+        " calls per target, no-change |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for (accounts, regions, slices), runs in _awx_rows(jobs).items():
+        first, again = runs["first"][0], runs.get("no-change", [])
+        again_seconds = statistics.median(job.seconds for job in again) if again else float("nan")
+        again_calls = again[-1].calls if again else 0
+        lines.append(
+            f"| {accounts} account(s) x {regions} regions | {slices} | {first.seconds:.1f} | {again_seconds:.1f} | "
+            f"{first.calls} / {again_calls} | {first.writes} | {again_calls / (accounts * regions):.1f} |"
+        )
+    return lines
+
+
+def awx_notes(jobs) -> list[str]:
+    rows = _awx_rows(jobs)
+    notes = []
+    one_slice = rows.get((1, 16, 1))
+    for (accounts, _regions, slices), runs in rows.items():
+        if accounts == 1 and slices > 1 and one_slice and runs.get("no-change") and one_slice.get("no-change"):
+            base = statistics.median(job.seconds for job in one_slice["no-change"])
+            now = statistics.median(job.seconds for job in runs["no-change"])
+            first_ratio = ratio(runs["first"][0].seconds, one_slice["first"][0].seconds)
+            notes.append(
+                f"- {slices} concurrent slices: the no-change job takes {ratio(now, base)} and the first run "
+                f"{first_ratio} of the unsliced job's wall time, with {runs['no-change'][-1].calls} API calls against "
+                f"{one_slice['no-change'][-1].calls} (each slice reads its account's identity and leads its own "
+                "account-level reads)."
+            )
+    for (accounts, regions, slices), runs in rows.items():
+        if accounts > 1 and one_slice and runs.get("no-change"):
+            calls, single = runs["no-change"][-1].calls, one_slice["no-change"][-1].calls
+            first = ratio(runs["first"][0].seconds, one_slice["first"][0].seconds)
+            notes.append(
+                f"- {accounts} accounts x {regions} regions, {slices} slice(s): {calls} API calls in the no-change "
+                f"run, {calls / accounts:.0f} per account against {single} for one account unsliced "
+                f"({ratio(calls / accounts, single)} per account); the first run takes {first} the wall time of the "
+                "one-account unsliced first run."
+            )
+    return notes
+
+
+def awx_section(jobs, args, machine: list[str], elapsed: float) -> list[str]:
+    rounds = args.awx_rounds
+    return [
+        AWX_HEADING,
+        "",
+        "How the deploy job template (`awx/job_templates.json`, topology `regional`) scales out as AWX runs it:",
+        "each slice is an `ansible-runner` run on an AWX-shaped private data dir (inventory script, `env/extravars`",
+        "with the survey answers, the credential's keys in the environment), the slices of a job start at the same",
+        "moment, and the hosts are cut as AWX cuts them (sorted by name, round-robin). Every configuration deploys",
+        "into fresh moto accounts (first run), then runs the same job again (no-change run). A 3-account inventory",
+        "reaches its accounts through `aws_assume_role_arn` from one credential.",
+        "",
+        *machine,
+        f"- `--forks {args.forks}` in every slice; {rounds} no-change run(s) per configuration (median)"
+        + ("; a reduced count: the machine was shared with other work." if rounds < 3 else "."),
+        "- Wall time is the job's: from the launch to the end of its last slice. API calls are those of the whole",
+        "  job (every slice), as the endpoint recorded them.",
+        "- Every slice runs on this one machine, so concurrent slices share its cores and cannot finish",
+        "  sooner than one run: these wall times show the cost of slicing (more processes, one identity read",
+        "  and one set of account-level reads per slice), not its gain. On AWX each slice runs on an execution",
+        "  node of its own, and a sliced job takes about as long as its slowest slice.",
+        "",
+        *awx_table(jobs),
+        "",
+        *awx_notes(jobs),
+        "",
+        f"AWX part: {elapsed / 60:.1f} min. Reproduce with `make bench`, or only this part with "
+        "`.venv/bin/python tools/bench.py --parts awx`.",
+        "",
+    ]
+
+
+def replace_section(text: str, heading: str, lines: list[str]) -> str:
+    """``text`` with the section under ``heading`` (up to the next heading of its level) replaced, or appended."""
+    level = heading.split(" ", 1)[0] + " "
+    kept, skipping = [], False
+    for line in text.splitlines():
+        if line == heading:
+            skipping = True
+            continue
+        if skipping and line.startswith(level):
+            skipping = False
+        if not skipping:
+            kept.append(line)
+    body = "\n".join(kept).rstrip("\n")
+    return (body + "\n\n" if body else "") + "\n".join(lines)

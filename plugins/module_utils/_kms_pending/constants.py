@@ -74,3 +74,24 @@ EVENT_RULE_DESCRIPTION = (
     "A KMS API call failed because its key is pending deletion: names the key, the operation and the caller, "
     "and sends them to the alarm's SNS topic."
 )
+
+# Error codes of a create that lost a race with another run creating the same resource (concurrent AWX job
+# slices): the resource is there, so the task is tried again and its module reads and converges it.
+ALREADY_EXISTS_ERROR_CODES = (
+    "EntityAlreadyExists",  # IAM CreateRole
+    "ResourceAlreadyExistsException",  # CloudWatch Logs CreateLogGroup
+    "TrailAlreadyExistsException",  # CloudTrail CreateTrail
+)
+
+# The environment variables from which amazon.aws modules take access keys (as an AWX "Amazon Web Services"
+# credential injects them); amazon.aws refuses a profile together with any of them.
+ACCESS_KEY_ENVIRONMENT_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AWS_SESSION_TOKEN",
+)
+
+# Extra variables that AWX / Automation Controller gives every job it runs (job id, in each slice of a sliced job).
+AWX_JOB_VARIABLES = ("awx_job_id", "tower_job_id")

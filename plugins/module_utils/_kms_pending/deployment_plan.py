@@ -18,10 +18,19 @@ caller identities read so far, and returns the plan as one fact. Planning has tw
    uses, including the policy documents.
 
 A target reached through ``aws_assume_role_arn`` needs no read: its account and partition are in the ARN.
+
+The home region is ``pending_deletion_alarm_home_region`` or, unset, the region of the account's first target in the
+play. An AWX job must set it (``role_inputs.home_region_problems``): each slice of a sliced job is a play of its own,
+and only a home region that every slice reads from its variables gives every slice the same bucket, trail and
+alarm. Each slice's first target of an account leads in that slice: several slices may create the account-level
+resources at the same moment, so the tasks that create them treat "already exists" as success and read again
+(``already_exists_codes``), and nothing the plan writes depends on which targets a slice holds (policies name
+regions by wildcard; each topic's subscriptions are the same list in every slice).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +50,9 @@ class Target:
     region: str
     profile: str = ""
     assume_role_arn: str = ""
+    # How the role is assumed (sts:ExternalId, the session's name): the account and identity stay the role's.
+    external_id: str = ""
+    session_name: str = ""
 
     @property
     def credentials(self) -> tuple[str, str]:
@@ -61,6 +73,8 @@ def target_from_vars(host: str, host_vars: dict[str, Any]) -> Target:
         region=host_vars.get("aws_region") or "",
         profile=host_vars.get("aws_profile") or "",
         assume_role_arn=host_vars.get("aws_assume_role_arn") or "",
+        external_id=host_vars.get("aws_assume_role_external_id") or "",
+        session_name=host_vars.get("aws_assume_role_session_name") or "",
     )
 
 
@@ -78,7 +92,13 @@ def identity_reads(targets: list[Target], host: str) -> dict[str, Any]:
         "identity_host": reader,
         "reads_caller_identity": reader == host and not me.assume_role_arn,
         "assumes_role": reader == host and bool(me.assume_role_arn),
+        "role_session_name": me.session_name or default_session_name(host),
     }
+
+
+def default_session_name(host: str) -> str:
+    """``kmsguard-HOST`` within STS's rules for a session name (64 of ``[\\w+=,.@-]``)."""
+    return re.sub(r"[^\w+=,.@-]", "-", f"kmsguard-{host}")[:64]
 
 
 def identity_from_role_arn(role_arn: str) -> Identity:
@@ -140,6 +160,8 @@ def plan_target(
         "alarms": alarms(settings),
         "trail_event_selectors": event_selector_decisions.procedure_selectors(),
         "kms_keys": kms_keys(settings, home_region, region),
+        # A create that loses the race with another slice fails with one of these: the task is tried again.
+        "already_exists_codes": list(constants.ALREADY_EXISTS_ERROR_CODES),
     }
 
 

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from ansible.module_utils.common.validation import check_type_bool
+from ansible.module_utils.common.validation import check_type_int
+from ansible.module_utils.common.validation import check_type_list
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
@@ -29,6 +34,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
 # Part of the bucket name PREFIX-cloudtrail-ACCOUNTID-REGION, which S3 limits to 63 characters.
 _NAME_PREFIX = re.compile(r"[a-z0-9][a-z0-9-]{0,22}")
 _ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
+# STS AssumeRole's rules for ExternalId and RoleSessionName.
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _EXTRA_REGIONS_HINT = "; add a region newer than the installed botocore to pending_deletion_alarm_extra_regions"
 
 # Each name the role gives a resource, with the service's rule for it (pattern, and what to say when it fails).
@@ -74,6 +82,20 @@ def target_problems(target: Target, extra_regions: list[str]) -> list[str]:
         )
     elif target.assume_role_arn and not problem:
         problems += _partition_problems(target)
+    return problems + _assume_role_option_problems(target)
+
+
+def _assume_role_option_problems(target: Target) -> list[str]:
+    problems = []
+    options = (
+        ("aws_assume_role_external_id", target.external_id, _EXTERNAL_ID, "2 to 1224 letters, digits or '+=,.@:/_-'"),
+        ("aws_assume_role_session_name", target.session_name, _SESSION_NAME, "2 to 64 letters, digits or '+=,.@_-'"),
+    )
+    for name, value, pattern, expected in options:
+        if value and not target.assume_role_arn:
+            problems.append(f"{name} of host {target.host} is set without aws_assume_role_arn: set both or neither.")
+        elif value and not (isinstance(value, str) and pattern.fullmatch(value)):
+            problems.append(f"{name} {_show(value)} of host {target.host} is not valid: expected {expected} (STS).")
     return problems
 
 
@@ -295,4 +317,80 @@ def batch_problems(play_batch: list[str], play_hosts: list[str]) -> list[str]:
         f"The play runs in batches (serial): this batch holds {len(play_batch)} of {len(play_hosts)} targets. The role "
         "plans each account over all of its targets: run the play without serial so that every target is in the "
         "same batch."
+    ]
+
+
+# --- how AWX / Automation Controller runs the role ---------------------------------------------------------------
+
+_CONVERTERS = {"bool": check_type_bool, "int": check_type_int, "list": check_type_list}
+
+
+def option_types(argument_specs: Mapping[str, Any], entry_point: str = "main") -> dict[str, str]:
+    """Each role variable's type (bool, int, list ...) as the role's meta/argument_specs.yml declares it."""
+    options = argument_specs.get(entry_point, {}).get("options", {})
+    return {name: spec.get("type", "str") for name, spec in options.items() if name.startswith(PREFIX)}
+
+
+def typed_settings(settings: dict[str, Any], types: Mapping[str, str]) -> dict[str, Any]:
+    """The settings with the values the argument spec converts, converted: what the plan must reason about.
+
+    AWX survey answers and ``-e key=value`` arrive as strings: ``"false"`` (a true value in Python), ``"a@x.com,
+    b@y.com"`` (a list for the argument spec). The role's argument spec accepts them, converting them the way
+    Ansible converts module options; the plan reads them the same way. A value that does not convert is left as it
+    is (the argument spec validation has refused it already).
+    """
+    converted = dict(settings)
+    for name, value in settings.items():
+        converter = _CONVERTERS.get(types.get(name, ""))
+        if converter is None or value is None:
+            continue
+        try:
+            converted[name] = converter(value)
+        except (TypeError, ValueError):
+            continue
+    if isinstance(converted.get(PREFIX + "emails"), list):
+        converted[PREFIX + "emails"] = [
+            address.strip() if isinstance(address, str) else address for address in converted[PREFIX + "emails"]
+        ]
+    return converted
+
+
+def awx_job_id(job_vars: Mapping[str, Any]) -> Any:
+    """The AWX / Automation Controller job id when this run is an AWX job (awx_job_id, tower_job_id), else None."""
+    return next((job_vars[name] for name in constants.AWX_JOB_VARIABLES if job_vars.get(name) is not None), None)
+
+
+def home_region_problems(settings: dict[str, Any], job_vars: Mapping[str, Any]) -> list[str]:
+    """An AWX job must name the home region: a sliced job's slices cannot agree on any other.
+
+    Unset, the home region is the region of the account's first target in the play. Each slice of a sliced AWX job
+    is a play of its own that holds only some of the account's targets, so its first target, and with it the home
+    region, the bucket name and the account topology's trail, alarm and topic, would differ from slice to slice.
+    """
+    job_id = awx_job_id(job_vars)
+    if job_id is None or settings[PREFIX + "home_region"] or not _uses_home_region(settings):
+        return []
+    return [
+        f"pending_deletion_alarm_home_region is not set, and this run is AWX job {job_id}: set it (job template "
+        "survey or extra vars, or per account in the inventory's group vars). In an AWX job the home region is not "
+        "taken from the account's first target, because each slice of a sliced job holds other targets and the "
+        "slices would build the account-level resources in different regions."
+    ]
+
+
+def _uses_home_region(settings: dict[str, Any]) -> bool:
+    """The regional topology on an existing log group creates no account-level resource: no home region."""
+    return settings[PREFIX + "topology"] == "account" or not settings[PREFIX + "existing_log_group_name"]
+
+
+def credential_problems(target: Target, environment: Mapping[str, str]) -> list[str]:
+    """A host's aws_profile next to access keys in the environment (an AWX credential): amazon.aws refuses both."""
+    keys = [name for name in constants.ACCESS_KEY_ENVIRONMENT_VARIABLES if environment.get(name)]
+    if not target.profile or not keys:
+        return []
+    return [
+        f"Host {target.host} sets aws_profile {_show(target.profile)}, but the environment holds access keys "
+        f'({", ".join(keys)}), as an AWX "Amazon Web Services" credential injects them: amazon.aws cannot use a '
+        "profile and access keys together. Remove aws_profile from the host and reach other accounts with "
+        "aws_assume_role_arn (the keys' identity assumes the role), or run without the access keys to use the profile."
     ]

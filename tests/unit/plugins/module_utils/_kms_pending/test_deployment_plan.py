@@ -328,6 +328,91 @@ def test_covered_targets_for_verify(settings, host, hosts, regions):
     assert (got["covered_hosts"], got["covered_regions"]) == (hosts, regions)
 
 
+# --- AWX job slicing: every slice alone plans what the unsliced run plans ----------------------------------------
+
+
+def awx_slices(targets: list[Target], count: int) -> list[list[Target]]:
+    """AWX's job slicing: the hosts sorted by name, slice k of N gets hosts[k-1::N]."""
+    ordered = sorted(targets, key=lambda target: target.host)
+    return [ordered[index::count] for index in range(count)]
+
+
+# What a slice writes to the account: the same in every slice, or slices rewrite each other's work.
+ACCOUNT_WRITES = ("account_id", "home_region", "bucket", "log_group", "arns", "policies", "subscriptions", "alarms")
+
+
+def slice_plans(targets: list[Target], slices: int, **settings) -> list[list[dict]]:
+    callers = {}
+    plans = []
+    for hosts in awx_slices(targets, slices):
+        # Each slice reads the identity with its own first target.
+        callers = {hosts[0].host: caller("111111111111")}
+        plans.append([full_plan(hosts, target.host, callers, **settings) for target in hosts])
+    return plans
+
+
+@pytest.mark.parametrize("topology", ["regional", "account"])
+@pytest.mark.parametrize("slices", [1, 2, 4])
+def test_every_slice_plans_the_account_writes_of_the_unsliced_run(topology, slices):
+    """Each target's names, ARNs, policies and subscriptions do not depend on the slice that holds it."""
+    targets = one_account(SIXTEEN_REGIONS)
+    settings = {"topology": topology, "home_region": "eu-west-1", "emails": ["a@example.com"]}
+    callers = {targets[0].host: caller("111111111111")}
+    unsliced = {target.host: full_plan(targets, target.host, callers, **settings) for target in targets}
+    for plans in slice_plans(targets, slices, **settings):
+        for got in plans:
+            same_region = next(plan for plan in unsliced.values() if plan["region"] == got["region"])
+            assert {key: got[key] for key in ACCOUNT_WRITES} == {key: same_region[key] for key in ACCOUNT_WRITES}
+
+
+def test_sliced_regional_run_acts_once_in_every_region_and_leads_once_per_slice():
+    slices = slice_plans(one_account(SIXTEEN_REGIONS), 4, topology="regional", home_region="us-east-1")
+    plans = [got for one_slice in slices for got in one_slice]
+    assert sorted(got["region"] for got in plans if got["acts"]) == sorted(SIXTEEN_REGIONS)
+    assert sum(got["is_leader"] for got in plans) == 4, "each slice's first target creates the role and bucket"
+    assert {got["arns"]["topic"] for got in plans if got["acts"]} == {
+        f"arn:aws:sns:{region}:111111111111:kmsguard-kms-pending-deletion" for region in SIXTEEN_REGIONS
+    }
+
+
+def test_sliced_account_run_acts_in_the_home_region_in_every_slice():
+    slices = slice_plans(one_account(SIXTEEN_REGIONS), 4, home_region="eu-west-1")
+    plans = [got for one_slice in slices for got in one_slice]
+    acting = [got for got in plans if got["acts"]]
+    assert len(acting) == 4 and {got["region"] for got in acting} == {"eu-west-1"}
+    assert {got["arns"]["topic"] for got in acting} == {
+        "arn:aws:sns:eu-west-1:111111111111:kmsguard-kms-pending-deletion"
+    }
+
+
+def test_without_a_home_region_slices_disagree():
+    """Why an AWX job must set it (role_inputs.home_region_problems): each slice's first target is another region."""
+    plans = slice_plans(one_account(SIXTEEN_REGIONS), 4, topology="regional")
+    assert len({one_slice[0]["bucket"] for one_slice in plans}) == 4
+
+
+def test_concurrent_creates_are_tried_again_on_already_exists_only():
+    got = full_plan(one_account(), "t-us-east-1", {"t-us-east-1": caller("111111111111")})
+    assert set(got["already_exists_codes"]) == {
+        "EntityAlreadyExists",
+        "ResourceAlreadyExistsException",
+        "TrailAlreadyExistsException",
+    }
+
+
+@pytest.mark.parametrize(
+    ("target", "session_name"),
+    [
+        pytest.param(Target("prod-us-east-1", "us-east-1"), "kmsguard-prod-us-east-1", id="default"),
+        pytest.param(Target("prod east/1", "us-east-1"), "kmsguard-prod-east-1", id="default-made-valid"),
+        pytest.param(Target("h" * 80, "us-east-1"), "kmsguard-" + "h" * 55, id="default-cut-to-64"),
+        pytest.param(Target("h", "us-east-1", session_name="awx-42"), "awx-42", id="given"),
+    ],
+)
+def test_role_session_name(target, session_name):
+    assert plan.identity_reads([target], target.host)["role_session_name"] == session_name
+
+
 @pytest.mark.parametrize(
     ("replica", "pattern"), [(False, constants.FILTER_PATTERN), (True, constants.REPLICA_FILTER_PATTERN)]
 )

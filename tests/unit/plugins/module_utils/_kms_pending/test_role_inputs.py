@@ -6,11 +6,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import role_inputs
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import alarms as plan_alarms
 from role_settings import role_settings
 
 KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -262,3 +266,141 @@ def test_the_shared_key_is_in_the_regions_that_use_it(key, home_region, region, 
     assert bool(problems) is wrong, problems
     if wrong:
         assert "is a key of region eu-west-1" in problems[0] and "multi-Region key" in problems[0]
+
+
+# --- AWX / Automation Controller --------------------------------------------------------------------------------
+
+ARGUMENT_SPECS_FILE = (
+    Path(__file__).resolve().parents[5] / "roles" / "pending_deletion_alarm" / "meta" / "argument_specs.yml"
+)
+ROLE_ARN = "arn:aws:iam::123456789012:role/kmsguard-deployer"
+
+
+def role_option_types() -> dict:
+    return role_inputs.option_types(yaml.safe_load(ARGUMENT_SPECS_FILE.read_text())["argument_specs"])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        pytest.param({"cis_alarm": "false"}, {"cis_alarm": False}, id="survey-bool-false"),
+        pytest.param({"cis_alarm": "true", "purge_logs": "yes"}, {"cis_alarm": True, "purge_logs": True}, id="bools"),
+        pytest.param({"cis_alarm": False}, {"cis_alarm": False}, id="real-bool-kept"),
+        pytest.param(
+            {"emails": "a@example.com, b@example.com"},
+            {"emails": ["a@example.com", "b@example.com"]},
+            id="survey-emails-comma-separated",
+        ),
+        pytest.param({"emails": "a@example.com"}, {"emails": ["a@example.com"]}, id="survey-one-email"),
+        pytest.param({"emails": ["a@example.com"]}, {"emails": ["a@example.com"]}, id="list-kept"),
+        pytest.param({"log_retention_days": "90"}, {"log_retention_days": 90}, id="survey-int"),
+        pytest.param({"home_region": "eu-west-1"}, {"home_region": "eu-west-1"}, id="str-kept"),
+        pytest.param({"home_region": None}, {"home_region": None}, id="unset-kept"),
+        pytest.param({"cis_alarm": "maybe"}, {"cis_alarm": "maybe"}, id="not-a-bool-left-to-the-argument-spec"),
+    ],
+)
+def test_survey_answers_are_read_as_the_argument_spec_types_them(overrides, expected):
+    settings = role_inputs.typed_settings(role_settings(**overrides), role_option_types())
+    assert {name: settings[f"pending_deletion_alarm_{name}"] for name in expected} == expected
+
+
+def test_a_survey_false_is_false_for_the_plan():
+    settings = role_inputs.typed_settings(role_settings(cis_alarm="false"), role_option_types())
+    assert [alarm["alarm_name"] for alarm in plan_alarms(settings)] == ["KMSKeyPendingDeletionErrorAlarm"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "job_vars", "problem"),
+    [
+        pytest.param({}, {}, False, id="plain-run-takes-the-first-target"),
+        pytest.param({}, {"awx_job_id": 42}, True, id="awx-job-without-home-region"),
+        pytest.param({}, {"tower_job_id": 42}, True, id="tower-job-without-home-region"),
+        pytest.param({}, {"awx_job_id": None}, False, id="awx-job-id-null-is-no-job"),
+        pytest.param({"home_region": "eu-west-1"}, {"awx_job_id": 42}, False, id="awx-job-with-home-region"),
+        pytest.param({"home_region": ""}, {"awx_job_id": 42}, True, id="awx-survey-left-empty"),
+        pytest.param(
+            {"topology": "regional", "existing_log_group_name": "org-trail"},
+            {"awx_job_id": 42},
+            False,
+            id="regional-on-existing-log-group-has-no-account-level-resource",
+        ),
+        pytest.param(
+            {"topology": "account", "existing_log_group_name": "org-trail"},
+            {"awx_job_id": 42},
+            True,
+            id="account-topology-on-existing-log-group-acts-in-the-home-region",
+        ),
+    ],
+)
+def test_an_awx_job_must_name_the_home_region(overrides, job_vars, problem):
+    problems = role_inputs.home_region_problems(role_settings(**overrides), job_vars)
+    assert bool(problems) is problem, problems
+    if problem:
+        assert "pending_deletion_alarm_home_region" in problems[0] and "42" in problems[0]
+        assert "slice" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "environment", "named"),
+    [
+        pytest.param(Target("t1", "us-east-1"), {"AWS_ACCESS_KEY_ID": "AKIA"}, None, id="awx-keys-no-profile"),
+        pytest.param(Target("t1", "us-east-1", profile="prod"), {}, None, id="profile-no-keys"),
+        pytest.param(Target("t1", "us-east-1", profile="prod"), {"AWS_ACCESS_KEY_ID": ""}, None, id="empty-key"),
+        pytest.param(
+            Target("t1", "us-east-1", profile="prod"),
+            {"AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s"},
+            'Host t1 sets aws_profile "prod"',
+            id="awx-keys-and-profile",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", profile="prod", assume_role_arn=ROLE_ARN),
+            {"AWS_SESSION_TOKEN": "t"},
+            "AWS_SESSION_TOKEN",
+            id="token-only-and-profile",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", profile="prod"), {"AWS_ACCESS_KEY": "AKIA"}, "AWS_ACCESS_KEY", id="old-name"
+        ),
+    ],
+)
+def test_a_profile_under_environment_keys_is_refused(target, environment, named):
+    problems = role_inputs.credential_problems(target, environment)
+    if named is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and named in problems[0] and "aws_assume_role_arn" in problems[0], problems
+
+
+@pytest.mark.parametrize(
+    ("target", "named"),
+    [
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, external_id="x"),
+            'aws_assume_role_external_id "x"',
+            id="external-id-too-short",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, session_name="awx job 42"),
+            'aws_assume_role_session_name "awx job 42"',
+            id="session-name-with-spaces",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, session_name="s" * 65),
+            "aws_assume_role_session_name",
+            id="session-name-too-long",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", external_id="abc123"),
+            "aws_assume_role_external_id of host t1 is set without aws_assume_role_arn",
+            id="external-id-without-role",
+        ),
+    ],
+)
+def test_assume_role_options_follow_sts_rules(target, named):
+    problems = role_inputs.target_problems(target, [])
+    assert len(problems) == 1 and named in problems[0], problems
+
+
+def test_assume_role_options_accepted():
+    target = Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, external_id="org:prod/42", session_name="awx-42")
+    assert role_inputs.target_problems(target, []) == []
