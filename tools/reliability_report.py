@@ -102,15 +102,58 @@ def propagation(cases: list[dict]) -> str:
 def secrets(cases: list[dict]) -> str:
     rows = [[case["case"], case["secrets_checked"], case["files_checked"], case["leaks"]] for case in cases]
     return (
-        "## Secrets\n\nsite.yml with `-vvv`, environment credentials and an assumed role (`aws_assume_role_arn`): "
-        "every secret key and session token that went over the wire or came back from STS is searched for in the "
-        "output and in every file written under the run's home directory.\n\n"
+        "## Secrets\n\nsite.yml and verify.yml with `-vvv`, with environment credentials and an assumed role "
+        "(`aws_assume_role_arn`), or with a profile of a shared credentials file: every secret key and session token "
+        "that went over the wire or came back from STS is searched for in the output and in every file written under "
+        "the run's home directory (Ansible's temporary files, the verify report).\n\n"
         + _table(["case", "secrets searched", "files searched", "found"], rows)
         + "\n"
     )
 
 
-SECTIONS = {"faults": faults, "kills": kills, "propagation": propagation, "secrets": secrets}
+def _removal(action: str, checked_as: dict[str, list[str]], removals: dict[str, dict]) -> str:
+    """What removing ``action`` from the policy did, as moto checks it."""
+    names = checked_as[action]
+    if not names:
+        return "not checked by moto"
+    done = [removals[name] for name in names if name in removals]
+    if not done:
+        return "not run (make test-reliability)"
+    steps = sorted({case["failed_in"] for case in done})
+    shared = sorted(other for other, its in checked_as.items() if other != action and set(its) & set(names))
+    together = f"; moto checks it with {', '.join(f'`{name}`' for name in shared)} as one action" if shared else ""
+    return f"{', '.join(steps)} fails, access denied{together}"
+
+
+def policy(cases: list[dict]) -> str:
+    summary = next((case for case in cases if case["case"] == "summary"), None)
+    if summary is None:
+        return "## Least privilege\n\nNo summary recorded: run the tests first.\n"
+    removals = {case["removed"]: case for case in cases if "removed" in case}
+    checked_as = summary["checked_as"]
+    rows = [[f"`{action}`", ", ".join(f"`{name}`" for name in names) or "-", _removal(action, checked_as, removals)]
+            for action, names in checked_as.items()]  # fmt: skip
+    proven = sum(1 for action in checked_as if "access denied" in _removal(action, checked_as, removals))
+    return (
+        "## Least privilege\n\n`test_least_privilege.py`: a moto server that checks IAM on every call; an IAM user "
+        "holding exactly `docs/iam/deployer-policy.json` runs site.yml, site.yml again, verify.yml and teardown.yml: "
+        f"each succeeds ({summary['used']} moto actions used per step). Then, for each action, a user holding the "
+        "policy without it runs the same steps: the run fails in the first step that uses the action, with access "
+        "denied, and moto refused that action and no other. `make integration` removes a representative subset "
+        "(one or two actions per service and step), `make test-reliability` every other action.\n\n"
+        + _table(["action in the policy", "moto checks it as", "removed: result"], rows)
+        + f"\n\nActions in the policy: {len(checked_as)}; each one removed alone fails the run: {proven}.\n\n"
+        "What moto cannot check, so no run proves it: the resource scope of every statement but the S3 bucket's "
+        "(moto checks non-S3 actions against `*`, so the test widens those statements to `*`); conditions (moto "
+        "denies any statement with one, so the test drops them: `iam:PassedToService` is not checked); "
+        "`iam:PassRole` (moto never checks it); and the S3 actions moto folds into `s3:CreateBucket` (PUT of "
+        "encryption, public access block, ownership controls) and `s3:ListBucket` (HEAD and the GETs of those and "
+        "of object lock, request payment, inventory): removing one of them alone leaves the run allowed under moto, "
+        "so they are removed together with the action moto checks them as.\n"
+    )
+
+
+SECTIONS = {"faults": faults, "kills": kills, "propagation": propagation, "secrets": secrets, "policy": policy}
 
 
 def render(cases: list[dict]) -> str:
