@@ -119,10 +119,10 @@ def _removal(action: str, checked_as: dict[str, list[str]], removals: dict[str, 
     done = [removals[name] for name in names if name in removals]
     if not done:
         return "not run (make test-reliability)"
-    steps = sorted({case["failed_in"] for case in done})
+    outcomes = sorted({f"{case['failed_in']}: {case['outcome']}" for case in done})
     shared = sorted(other for other, its in checked_as.items() if other != action and set(its) & set(names))
     together = f"; moto checks it with {', '.join(f'`{name}`' for name in shared)} as one action" if shared else ""
-    return f"{', '.join(steps)} fails, access denied{together}"
+    return f"{'; '.join(outcomes)}{together}"
 
 
 def policy(cases: list[dict]) -> str:
@@ -134,6 +134,7 @@ def policy(cases: list[dict]) -> str:
     rows = [[f"`{action}`", ", ".join(f"`{name}`" for name in names) or "-", _removal(action, checked_as, removals)]
             for action, names in checked_as.items()]  # fmt: skip
     proven = sum(1 for action in checked_as if "access denied" in _removal(action, checked_as, removals))
+    rerun = sum(1 for action in checked_as if "every re-run" in _removal(action, checked_as, removals))
     return (
         "## Least privilege\n\n`test_least_privilege.py`: a moto server that checks IAM on every call; an IAM user "
         "holding exactly `docs/iam/deployer-policy.json` runs site.yml, site.yml again, verify.yml and teardown.yml: "
@@ -142,7 +143,8 @@ def policy(cases: list[dict]) -> str:
         "denied, and moto refused that action and no other. `make integration` removes a representative subset "
         "(one or two actions per service and step), `make test-reliability` every other action.\n\n"
         + _table(["action in the policy", "moto checks it as", "removed: result"], rows)
-        + f"\n\nActions in the policy: {len(checked_as)}; each one removed alone fails the run: {proven}.\n\n"
+        + f"\n\nActions in the policy: {len(checked_as)}; removed, the run fails with access denied: {proven}; "
+        f"removed, the re-run is no longer idempotent: {rerun}.\n\n"
         "What moto cannot check, so no run proves it: the resource scope of every statement but the S3 bucket's "
         "(moto checks non-S3 actions against `*`, so the test widens those statements to `*`); conditions (moto "
         "denies any statement with one, so the test drops them: `iam:PassedToService` is not checked); "
