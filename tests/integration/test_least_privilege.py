@@ -199,7 +199,8 @@ def host_failures(run: PlaybookRun, host: str) -> str:
     """The messages of ``host``'s failed tasks, and of the failed items of a failed loop."""
     failed = [result for task in run.tasks() for name, result in task["hosts"].items() if name == host]
     failed = [result for result in failed if result.get("failed")]
-    failed += [item for result in failed for item in result.get("results", []) if item.get("failed")]
+    # The json callback leaves "failed" out of a loop's items: take each item's message.
+    failed += [item for result in failed for item in result.get("results", [])]
     return "\n".join(f"{result.get('msg', '')} {result.get('module_stderr', '')}" for result in failed)
 
 
