@@ -4,7 +4,8 @@
 
 """Write docs/reliability.md from the figures the reliability tests recorded (tests/output/reliability/*.json).
 
-Run ``make integration test-reliability`` first (or ``make test``), then ``make reliability-report``.
+Run ``make integration test-reliability`` first (or ``make test``), then ``make reliability-report``. After a run of
+some of the tests only, ``--only SECTION...`` rewrites those sections and keeps the others.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def _removal(action: str, checked_as: dict[str, list[str]], removals: dict[str, 
     done = [removals[name] for name in names if name in removals]
     if not done:
         return "not run (make test-reliability)"
-    outcomes = sorted({f"{case['failed_in']}: {case['outcome']}" for case in done})
+    outcomes = sorted({f"refused in {case['failed_in']}; {case['outcome']}" for case in done})
     shared = sorted(other for other, its in checked_as.items() if other != action and set(its) & set(names))
     together = f"; moto checks it with {', '.join(f'`{name}`' for name in shared)} as one action" if shared else ""
     return f"{'; '.join(outcomes)}{together}"
@@ -133,8 +134,10 @@ def policy(cases: list[dict]) -> str:
     checked_as = summary["checked_as"]
     rows = [[f"`{action}`", ", ".join(f"`{name}`" for name in names) or "-", _removal(action, checked_as, removals)]
             for action, names in checked_as.items()]  # fmt: skip
-    proven = sum(1 for action in checked_as if "access denied" in _removal(action, checked_as, removals))
-    rerun = sum(1 for action in checked_as if "every re-run" in _removal(action, checked_as, removals))
+    results = [_removal(action, checked_as, removals) for action in checked_as]
+    proven = sum(1 for result in results if "access denied" in result)
+    later = sum(1 for result in results if "fails:" in result)
+    rerun = sum(1 for result in results if "not idempotent" in result)
     return (
         "## Least privilege\n\n`test_least_privilege.py`: a moto server that checks IAM on every call; an IAM user "
         "holding exactly `docs/iam/deployer-policy.json` runs site.yml, site.yml again, verify.yml and teardown.yml: "
@@ -143,8 +146,9 @@ def policy(cases: list[dict]) -> str:
         "denied, and moto refused that action and no other. `make integration` removes a representative subset "
         "(one or two actions per service and step), `make test-reliability` every other action.\n\n"
         + _table(["action in the policy", "moto checks it as", "removed: result"], rows)
-        + f"\n\nActions in the policy: {len(checked_as)}; removed, the run fails with access denied: {proven}; "
-        f"removed, the re-run is no longer idempotent: {rerun}.\n\n"
+        + f"\n\nActions in the policy: {len(checked_as)}. Removed one at a time, the run fails with access denied: "
+        f"{proven}; a later step fails because a module read the refusal as nothing there: {later}; the re-run is no "
+        f"longer idempotent: {rerun}.\n\n"
         "What moto cannot check, so no run proves it: the resource scope of every statement but the S3 bucket's "
         "(moto checks non-S3 actions against `*`, so the test widens those statements to `*`); conditions (moto "
         "denies any statement with one, so the test drops them: `iam:PassedToService` is not checked); "
@@ -158,11 +162,23 @@ def policy(cases: list[dict]) -> str:
 SECTIONS = {"faults": faults, "kills": kills, "propagation": propagation, "secrets": secrets, "policy": policy}
 
 
-def render(cases: list[dict]) -> str:
+def _sections_of(page: str) -> dict[str, str]:
+    """The ``## `` sections of a page, by their heading line."""
+    sections: dict[str, str] = {}
+    for chunk in page.split("\n## ")[1:]:
+        sections["## " + chunk.splitlines()[0]] = "## " + chunk.rstrip("\n") + "\n"
+    return sections
+
+
+def render(cases: list[dict], only: list[str] | None = None, current: str = "") -> str:
+    """The page; with ``only``, the other sections are kept as they are in ``current`` (a partial run)."""
+    kept = _sections_of(current)
     parts = [INTRO]
     for test, section in SECTIONS.items():
         mine = [case for case in cases if case["test"] == test]
-        parts.append(section(mine) if mine else f"## {test}\n\nNo figures recorded: run the tests first.\n")
+        fresh = section(mine) if mine else f"## {test}\n\nNo figures recorded: run the tests first.\n"
+        heading = fresh.splitlines()[0]
+        parts.append(kept[heading] if only and test not in only and heading in kept else fresh)
     return "\n".join(parts)
 
 
@@ -170,12 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", type=Path, default=reliability_figures.FIGURES_DIR)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(SECTIONS),
+        help="regenerate these sections only and keep the others as the page has them (after a partial run)",
+    )
     args = parser.parse_args(argv)
     cases = reliability_figures.load(args.figures)
     if not cases:
         print(f"no figures in {args.figures}: run make integration test-reliability first", file=sys.stderr)
         return 1
-    args.output.write_text(render(cases))
+    current = args.output.read_text() if args.output.exists() else ""
+    args.output.write_text(render(cases, args.only, current))
     print(f"wrote {args.output} from {len(cases)} cases")
     return 0
 
