@@ -11,13 +11,37 @@ BIN := $(CURDIR)/$(VENV)/bin
 COLLECTIONS := $(CURDIR)/.build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/kmsguard/alarms
 SANITY_TREE := $(CURDIR)/.build/sanity/ansible_collections/kmsguard/alarms
+# The oldest supported combination (requirements-oldest.txt: ansible 11.0.0 = ansible-core 2.18 with amazon.aws and
+# community.aws 9.0.0) on the oldest Python it runs on, in a venv of its own.
+OLDEST_PYTHON ?= python3.11
+VENV_OLDEST := .venv-oldest
+OLDEST_SANITY_TREE := $(CURDIR)/.build/sanity-oldest/ansible_collections/kmsguard/alarms
+# The sanity tests whose result depends on the ansible-core and amazon.aws versions: can the modules and plugins be
+# compiled and imported, do their docs load and agree with the argument specs. (Code style: `make sanity`.)
+OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-metadata validate-modules yamllint
+# The integration tests of the matrix: every module and the role end to end, and the built tarball installed and run
+# (site, verify, teardown). Left out, to keep `make test` within its time: test_verify.py (the audit in depth; the
+# tarball test runs verify.yml on this combination) and test_why_not_amazon_aws.py (measures amazon.aws's own
+# modules, for the README's table of the newest versions).
+OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py,$(wildcard tests/integration/test_*.py))
+# galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
+VENV_IMPORTER := .venv-importer
+DIST := $(CURDIR)/.build/dist
+VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL = $(DIST)/kmsguard-alarms-$(VERSION).tar.gz
+DOCS := $(CURDIR)/.build/docs
+# antsibull-docs copies a dependency with `git ls-files` when it lies inside a git work tree (.venv does, where
+# git ignores it): the ceiling makes it copy the ansible package's amazon.aws and community.aws as plain folders.
+SITE_PACKAGES = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+ANTSIBULL_DOCS = GIT_CEILING_DIRECTORIES=$(realpath $(SITE_PACKAGES)) antsibull-docs
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
 # The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
-TEST_STAGES := lint sanity unit integration test-reliability molecule
+TEST_STAGES := lint sanity unit integration test-reliability molecule docs-check importer test-matrix
 
-.PHONY: help venv lint ruff ansible-lint changelog-lint sanity unit integration test-reliability reliability-report molecule test demo bench clean
+.PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration \
+	test-reliability reliability-report molecule test-matrix build importer docs docs-check release test demo bench clean
 .PHONY: why-not-amazon-aws
 
 help:  ## list the targets
@@ -36,7 +60,7 @@ venv: $(VENV)/.installed  ## create .venv with the runtime and test requirements
 	@mkdir -p $(dir $(COLLECTION_LINK))
 	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
-lint: ruff ansible-lint changelog-lint  ## ruff, ansible-lint (production profile), changelog fragments
+lint: ruff ansible-lint changelog-lint docs-lint  ## ruff, ansible-lint (production profile), changelog, docs
 
 ruff: venv  ## ruff lint and format check of the Python code
 	status=0; ruff check . || status=1; ruff format --check . || status=1; exit $$status
@@ -44,8 +68,12 @@ ruff: venv  ## ruff lint and format check of the Python code
 ansible-lint: venv  ## ansible-lint, production profile, offline (.ansible-lint)
 	ansible-lint --profile production
 
-changelog-lint: venv  ## antsibull-changelog lint of changelogs/
+changelog-lint: venv  ## antsibull-changelog lint of changelogs/, and galaxy.yml's version has its changelog
 	antsibull-changelog lint && antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+	python tools/release_check.py
+
+docs-lint: venv  ## antsibull-docs lint of the extra docs and of every module's and role's documentation
+	$(ANTSIBULL_DOCS) lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 # ansible-test shares its sanity virtual environments (~/.ansible/test/venv) between runs and builds them without
 # locking: the lock keeps two runs of this target from building the same one at the same time.
@@ -74,7 +102,57 @@ reliability-report: venv  ## docs/reliability.md from the figures of the last ma
 molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
 	molecule test --all
 
-test:  ## bootstrap .venv, then every check: lint, sanity, unit, integration, reliability, molecule (times each stage)
+# The oldest supported combination in its own venv: sanity (the version-dependent tests), unit and integration.
+$(VENV_OLDEST)/.installed: requirements-oldest.txt
+	test -x $(VENV_OLDEST)/bin/python || $(OLDEST_PYTHON) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_OLDEST)/bin/python -m pip install --quiet -r requirements-oldest.txt
+	touch $@
+
+venv-oldest: $(VENV_OLDEST)/.installed venv  ## create .venv-oldest: the oldest supported ansible on Python 3.11
+
+test-matrix: venv-oldest  ## sanity, unit and integration tests on the oldest supported combination
+	$(VENV_OLDEST)/bin/ansible --version | head -n 1
+	$(VENV_OLDEST)/bin/python tools/prepare_sanity.py --tree $(OLDEST_SANITY_TREE)
+	cd $(OLDEST_SANITY_TREE) && flock $$HOME/.ansible/test/sanity.lock $(CURDIR)/$(VENV_OLDEST)/bin/ansible-test \
+		sanity --python 3.11 $(addprefix --test ,$(OLDEST_SANITY_TESTS))
+	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/unit
+	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(OLDEST_INTEGRATION)
+
+build: venv  ## ansible-galaxy collection build into .build/dist (galaxy.yml's build_ignore keeps dev files out)
+	ansible-galaxy collection build --force --output-path $(DIST)
+
+$(VENV_IMPORTER)/.installed: requirements-importer.txt
+	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found: run make PYTHON=/path/to/python3.12" >&2; exit 1; }
+	test -x $(VENV_IMPORTER)/bin/python || $(PYTHON) -m venv $(VENV_IMPORTER)
+	$(VENV_IMPORTER)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_IMPORTER)/bin/python -m pip install --quiet -r requirements-importer.txt
+	touch $@
+
+venv-importer: $(VENV_IMPORTER)/.installed
+
+# galaxy-importer runs offline: no ansible-test container (tools/galaxy-importer.cfg), its ansible-lint offline.
+importer: build venv-importer  ## Galaxy's import checks on the built tarball: any error or warning fails
+	$(VENV_IMPORTER)/bin/python tools/galaxy_import_check.py $(TARBALL)
+
+docs: venv  ## HTML docs of the collection with antsibull-docs into .build/docs/build/html
+	rm -rf $(DOCS) && mkdir -m 700 -p $(DOCS)
+	$(ANTSIBULL_DOCS) sphinx-init --use-current --squash-hierarchy --lenient --fail-on-error --dest-dir $(DOCS) \
+		--project kmsguard.alarms --title "kmsguard.alarms documentation" \
+		--copyright "Contributors to the kmsguard.alarms project" kmsguard.alarms
+	echo 'intersphinx_mapping = {}  # built offline: references to docs.ansible.com stay plain text' >> $(DOCS)/conf.py
+	cd $(DOCS) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ./build.sh
+	@echo "open $(DOCS)/build/html/index.html"
+
+docs-check: docs  ## make docs, then check that its index links every module, the role, the playbooks, each guide
+	python -m pytest -q -p no:cacheprovider tests/docs
+
+# The last step of a release, after every change is merged: changelogs/fragments -> CHANGELOG.rst for galaxy.yml's
+# version (the fragments are then removed; `make changelog-lint` checks that version and changelog agree).
+release: venv  ## antsibull-changelog release for galaxy.yml's version
+	antsibull-changelog release --version $(VERSION)
+
+test:  ## every check: lint, sanity, unit, integration, reliability, molecule, docs, importer, matrix (times each)
 	@MAKE="$(MAKE)" tools/run-stages venv -- $(TEST_STAGES)
 
 demo: venv  ## deploy to 3 regions of a local moto server, re-run (0 changed), --check --diff, summary
@@ -87,5 +165,5 @@ why-not-amazon-aws: venv  ## show on moto what amazon.aws/community.aws modules 
 bench: venv  ## the role against a plain amazon.aws playbook, 1 and 16 regions; writes docs/benchmarks.md
 	python tools/bench.py $(BENCH_ARGS)
 
-clean:  ## remove .venv, .build and test output
-	rm -rf $(VENV) .build tests/output .pytest_cache .ruff_cache
+clean:  ## remove .venv, .venv-oldest, .venv-importer, .build and test output
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_IMPORTER) .build tests/output .pytest_cache .ruff_cache

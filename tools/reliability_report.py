@@ -126,6 +126,59 @@ def _removal(action: str, checked_as: dict[str, list[str]], removals: dict[str, 
     return f"{'; '.join(outcomes)}{together}"
 
 
+def hardening(cases: list[dict]) -> str:
+    """test_role_hardening.py: one case each for security defaults and foreign resources, drift, concurrency."""
+    by_case = {case["case"]: case for case in cases}
+    rows = []
+    if "security-and-foreign" in by_case:
+        case = by_case["security-and-foreign"]
+        rows += [
+            [
+                "security defaults (2 regions, regional topology)",
+                f"{case['security_checks']} checks",
+                f"{case['security_failed']} failed",
+            ],
+            [
+                "foreign resources through deploy, re-run, teardown",
+                f"{case['foreign_resources']} resources",
+                f"{case['foreign_changed']} changed or removed",
+            ],
+            ["re-run with a foreign subscription on the topic", "writes", case["rerun_writes"]],
+        ]
+    if "drift" in by_case:
+        case = by_case["drift"]
+        rows += [
+            [
+                "drift by hand",
+                f"{case['changes_made']} changes",
+                f"{case['shown_by_check_diff']} shown by --check --diff",
+            ],
+            ["check mode on the drifted chain", "writes", case["check_mode_writes"]],
+            ["re-run", f"{case['changes_made']} changes", f"{case['restored']} restored"],
+        ]
+    if "concurrent" in by_case:
+        case = by_case["concurrent"]
+        rows.append(
+            [
+                f"{case['operators']} concurrent site.yml runs, one account",
+                f"{case['failed_runs']} failed",
+                f"{case['differences']} duplicates, orphans or missing resources",
+            ]
+        )
+    return (
+        "## Security defaults, foreign resources, drift, two operators\n\n`tests/integration/test_role_hardening.py`: "
+        "the bucket's public access block, TLS-only and aws:SourceArn policy, BucketOwnerEnforced and encryption, the "
+        "topic policy (this account's CloudWatch only), the delivery role's trust (aws:SourceArn and "
+        "aws:SourceAccount), log file validation, retention and the trail's event selectors, with one multi-Region "
+        "KMS key; foreign trails (regional, multi-region, same and similar names), filters on the role's log group, "
+        "alarms, a topic, an IAM role and a subscription on the role's topic, compared before and after each run; a "
+        "chain changed by hand (alarm threshold 2 and no action, filter pattern, topic policy, write-only selectors "
+        "without KMS, logging stopped); two site.yml runs started together.\n\n"
+        + _table(["what", "tried", "result"], rows)
+        + "\n"
+    )
+
+
 def policy(cases: list[dict]) -> str:
     summary = next((case for case in cases if case["case"] == "summary"), None)
     if summary is None:
@@ -153,13 +206,20 @@ def policy(cases: list[dict]) -> str:
         "(moto checks non-S3 actions against `*`, so the test widens those statements to `*`); conditions (moto "
         "denies any statement with one, so the test drops them: `iam:PassedToService` is not checked); "
         "`iam:PassRole` (moto never checks it); and the S3 actions moto folds into `s3:CreateBucket` (PUT of "
-        "encryption, public access block, ownership controls) and `s3:ListBucket` (HEAD and the GETs of those and "
-        "of object lock, request payment, inventory): removing one of them alone leaves the run allowed under moto, "
-        "so they are removed together with the action moto checks them as.\n"
+        "encryption, public access block, ownership controls) and `s3:ListBucket` (HEAD and the GETs of those): "
+        "removing one of them alone leaves the run allowed under moto, so they are removed together with the action "
+        "moto checks them as.\n"
     )
 
 
-SECTIONS = {"faults": faults, "kills": kills, "propagation": propagation, "secrets": secrets, "policy": policy}
+SECTIONS = {
+    "faults": faults,
+    "kills": kills,
+    "propagation": propagation,
+    "secrets": secrets,
+    "hardening": hardening,
+    "policy": policy,
+}
 
 
 def _sections_of(page: str) -> dict[str, str]:

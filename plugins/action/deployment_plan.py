@@ -32,7 +32,12 @@ class ActionModule(ControllerAction):
         resolved = deployment_plan.identities(targets, callers)
         if resolved[host] is None:
             return self._fail(result, [self._missing_identity(targets, host)])
-        result.update(deployment_plan.plan_target(settings, targets, resolved, host))
+        plan = deployment_plan.plan_target(settings, targets, resolved, host)
+        # Where the key must be follows from the home region, known once the account is (still before any write).
+        problems = role_inputs.kms_key_region_problems(settings, plan["home_region"], plan["region"])
+        if problems:
+            return self._fail(result, problems)
+        result.update(plan)
         return result
 
     def _role_settings(self, task_vars) -> dict:

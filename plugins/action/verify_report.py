@@ -7,31 +7,18 @@
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_render
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_files
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import verify_report
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 # The fact the role's verify entry point records on each target that acts (tasks/audit.yml).
 RECORD_VAR = "pending_deletion_alarm__audit"
-MARKDOWN_NAME = "verify-report.md"
-HTML_NAME = "verify-report.html"
+REPORT_STEM = "verify-report"
 ARGUMENT_SPEC = {
     "dest": {"type": "path", "default": "kmsguard-verify-report"},
     "hosts": {"type": "list", "elements": "str"},
 }
-
-
-def _write(path: str, text: str) -> None:
-    """Replace ``path`` in one step, so a reader never sees half a report."""
-    directory = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".verify-report-")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
 
 
 class ActionModule(ControllerAction):
@@ -53,12 +40,9 @@ class ActionModule(ControllerAction):
         report = verify_report.build_report(targets, generated_at)
         document = verify_report.document(report)
 
-        dest = os.path.abspath(args["dest"])
-        markdown_path, html_path = os.path.join(dest, MARKDOWN_NAME), os.path.join(dest, HTML_NAME)
+        markdown_path, html_path = report_files.paths(args["dest"], REPORT_STEM)
         if not self._task.check_mode:
-            os.makedirs(dest, exist_ok=True)
-            _write(markdown_path, report_render.render_markdown(document))
-            _write(html_path, report_render.render_html(document))
+            report_files.write(args["dest"], REPORT_STEM, document)
 
         result.update(
             changed=False,

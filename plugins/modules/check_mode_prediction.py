@@ -10,9 +10,10 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: check_mode_prediction
 short_description: Predict, in check mode, what a module without check mode would change
-version_added: 1.1.0
+version_added: 1.0.0
 description:
-  - Runs on the controller and makes no AWS call. The role M(kmsguard.alarms.pending_deletion_alarm) uses it in check
+  - Runs on the controller and makes no AWS call. The role
+    P(kmsguard.alarms.pending_deletion_alarm#role) uses it in check
     mode where a module cannot tell - M(amazon.aws.s3_bucket) has no check mode, and a topic, a metric filter or an
     inline role policy cannot be checked against a topic, log group or IAM role that check mode did not create.
   - It compares the current state (as the role read it) with the desired one field by field, as the real module

@@ -10,9 +10,10 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: deployment_plan
 short_description: Check the pending_deletion_alarm role's inputs and plan one target's work, without AWS calls
-version_added: 1.1.0
+version_added: 1.0.0
 description:
-  - Runs on the controller and makes no AWS call. The role M(kmsguard.alarms.pending_deletion_alarm) calls it first on
+  - Runs on the controller and makes no AWS call. The role
+    P(kmsguard.alarms.pending_deletion_alarm#role) calls it first on
     every target; it is documented for users who compose the collection's modules themselves.
   - Reads the role's variables (C(pending_deletion_alarm_*)) and every play target's C(aws_region), C(aws_profile)
     and C(aws_assume_role_arn), and checks them together (regions against botocore's region data, emails, names,

@@ -18,6 +18,12 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * GetEventSelectors answers no selector at all for a trail whose selectors were never set; AWS answers its
   default selector (all management events, read and write). PutEventSelectors with basic selectors keeps
   advanced ones set before (and the answer always lists both kinds); on AWS a trail has one kind or the other;
+* FilterLogEvents answers up to 10,000 events in one page; AWS also ends a page at 1 MB or at its search time
+  limit, so a caller must follow nextToken whatever the page held: the endpoint pages at ``PAGE_SIZE`` events when
+  the request sets no limit, so that following nextToken is tested with a handful of events;
+* KMS CancelKeyDeletion and EnableKey given a key ARN (as AWS accepts) fail with HTTP 500; CancelKeyDeletion of
+  a key that is not pending deletion disables it, and EnableKey enables a key pending deletion: AWS refuses both
+  with KMSInvalidStateException (a deletion must be cancelled before the key is enabled);
 * TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
   documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
   so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
@@ -82,6 +88,51 @@ def _describe_metric_filters_page(original):
     return describe_metric_filters
 
 
+def _filter_log_events_page(original):
+    def filter_log_events(self, log_group_name, log_stream_names, start_time, end_time, limit, *args, **kwargs):
+        return original(
+            self, log_group_name, log_stream_names, start_time, end_time, limit or PAGE_SIZE, *args, **kwargs
+        )
+
+    return filter_log_events
+
+
+# How AWS KMS names a key state in KMSInvalidStateException's message ("<key ARN> is pending deletion.").
+_KMS_STATE_WORDS = {"PendingDeletion": "pending deletion", "PendingReplicaDeletion": "pending replica deletion",
+                    "PendingImport": "pending import", "Unavailable": "unavailable", "Disabled": "disabled",
+                    "Enabled": "enabled"}  # fmt: skip
+
+
+def _kms_invalid_state(key):
+    from moto.core.exceptions import JsonRESTError
+
+    return JsonRESTError(
+        "KMSInvalidStateException", f"{key.arn} is {_KMS_STATE_WORDS.get(key.key_state, key.key_state)}."
+    )
+
+
+def _cancel_key_deletion(original):
+    def cancel_key_deletion(self, key_id: str) -> None:
+        key_id = self.any_id_to_key_id(key_id)
+        state = self.keys[key_id].key_state
+        if state not in ("PendingDeletion", "PendingReplicaDeletion"):
+            raise _kms_invalid_state(self.keys[key_id])
+        original(self, key_id)
+
+    return cancel_key_deletion
+
+
+def _enable_key(original):
+    def enable_key(self, key_id: str) -> None:
+        key_id = self.any_id_to_key_id(key_id)
+        state = self.keys[key_id].key_state
+        if state in ("PendingDeletion", "PendingReplicaDeletion", "PendingImport", "Unavailable"):
+            raise _kms_invalid_state(self.keys[key_id])
+        original(self, key_id)
+
+    return enable_key
+
+
 def _delete_trail(self, name: str) -> None:
     trail = self.get_trail(name)  # by name or ARN; raises TrailNotFoundException like AWS
     del self.trails[trail.trail_name]
@@ -142,16 +193,20 @@ def apply() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
     from moto.cloudtrail.models import Trail
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.kms.models import KmsBackend
     from moto.logs.models import LogsBackend
     from moto.logs.responses import LogsResponse
 
     CloudTrailBackend.delete_trail = _delete_trail
+    KmsBackend.cancel_key_deletion = _cancel_key_deletion(KmsBackend.cancel_key_deletion)
+    KmsBackend.enable_key = _enable_key(KmsBackend.enable_key)
     CloudTrailResponse.describe_trails = _describe_trails
     Trail.put_event_selectors = _put_event_selectors
     Trail.get_event_selectors = _get_event_selectors
     CloudTrailResponse.get_event_selectors = _get_event_selectors_answer(CloudTrailResponse.get_event_selectors)
     LogsBackend.put_metric_filter = _put_metric_filter
     LogsBackend.delete_metric_filter = _delete_metric_filter
+    LogsBackend.filter_log_events = _filter_log_events_page(LogsBackend.filter_log_events)
     # The original handler echoes the request's nextToken; only its filter selection is reused.
     original = LogsResponse.describe_metric_filters
     LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)

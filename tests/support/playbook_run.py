@@ -5,13 +5,15 @@
 """One real ``ansible-playbook`` run with the json callback: what the tests and the benchmark read from a run.
 
 ``execute_playbook`` runs a playbook and returns a ``PlaybookRun``: exit status, output, the json report, the wall
-time and, given the moto endpoint, the AWS calls the run made.
+time and, given the moto endpoint, the AWS calls the run made. A run with the text callback (what users see) has no
+json report: ``PlaybookRun.recap`` reads its PLAY RECAP, ``PlaybookRun.warnings`` its warnings.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,6 +28,10 @@ from moto_endpoint import MotoEndpoint
 from moto_endpoint import is_write
 
 ANSIBLE_PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
+# The text callback's PLAY RECAP line of one host, and its warnings (on stdout or stderr, by ansible-core version).
+_RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+(?P<counts>(?:[a-z]+=\d+\s*)+)$", re.MULTILINE)
+# A warning ends at a blank line or where the next message, task or play starts (older versions wrap long lines).
+_WARNING = re.compile(r"^\[(?:DEPRECATION )?WARNING\]:.*?(?=\n\s*\n|\n\[|\nTASK |\nPLAY|\n\S+\s+: ok=|\Z)", re.M | re.S)
 
 
 @dataclass
@@ -82,6 +88,19 @@ class PlaybookRun:
             if result.get("failed")
         ]
         return "\n".join(messages) or self.stdout[-3000:] + self.stderr[-3000:]
+
+    @property
+    def recap(self) -> dict[str, dict[str, int]]:
+        """The PLAY RECAP per host (``ok``, ``changed``, ``failed``, ...) of a run with the text callback."""
+        return {
+            match["host"]: {name: int(count) for name, count in re.findall(r"([a-z]+)=(\d+)", match["counts"])}
+            for match in _RECAP_LINE.finditer(self.stdout)
+        }
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every ``[WARNING]`` and ``[DEPRECATION WARNING]`` the run printed, each on one line."""
+        return [" ".join(warning.split()) for warning in _WARNING.findall(self.stdout) + _WARNING.findall(self.stderr)]
 
     @property
     def operations(self) -> list[str]:

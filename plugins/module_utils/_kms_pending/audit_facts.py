@@ -43,11 +43,13 @@ def read_keys(kms) -> dict[str, list[dict[str, Any]]]:
     return {"metadata": [item for item in metadata if item], "aliases": audit_reads.list_aliases(kms)}
 
 
-def _discover_log_group(
-    logs, candidates: list[str], filter_name: str, samples: audit_rules.Samples, read_filters: dict
+def discover_log_group(
+    logs, candidates: list[str], filter_name: str, samples: audit_rules.Samples, read_filters: dict | None = None
 ) -> str | None:
     """The log group to audit when none is named: the only one trails deliver to, or the first whose filters count
-    the calls (their filters are kept in ``read_filters`` so that no group is read twice)."""
+    the calls (their filters are kept in ``read_filters`` so that no group is read twice). kms_pending_events
+    searches the same group."""
+    read_filters = {} if read_filters is None else read_filters
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     for name in candidates:
@@ -125,7 +127,7 @@ def gather(module, samples: audit_rules.Samples) -> dict[str, Any]:
     all_trails = audit_reads.describe_trails(clients.get("cloudtrail"))
     candidates = audit_rules.candidate_log_groups(all_trails, region)
     read_filters: dict[str, Any] = {}
-    log_group_name = params["log_group_name"] or _discover_log_group(
+    log_group_name = params["log_group_name"] or discover_log_group(
         clients.get("logs"), candidates, params["filter_name"], samples, read_filters
     )
     facts: dict[str, Any] = {

@@ -58,22 +58,38 @@ def _policy(stored: Any) -> dict[str, Any] | None:
     return stored if isinstance(stored, dict) else json.loads(stored)
 
 
+# amazon.aws 9's s3_bucket_info returns these facts inside the S3 API's top-level key; 10 and later without it.
+_FACT_WRAPPERS = {
+    "bucket_encryption": "ServerSideEncryptionConfiguration",
+    "bucket_ownership_controls": "OwnershipControls",
+    "bucket_policy": "Policy",
+    "public_access_block": "PublicAccessBlockConfiguration",
+}
+
+
+def _fact(bucket_facts: dict[str, Any], name: str) -> Any:
+    """One fact of s3_bucket_info's answer, in the shape amazon.aws 10 and later return it."""
+    value = bucket_facts.get(name)
+    wrapper = _FACT_WRAPPERS.get(name)
+    if isinstance(value, dict) and wrapper in value:
+        return value[wrapper]
+    return value
+
+
 def current_bucket(bucket_facts: dict[str, Any] | None, manages_tags: bool) -> dict[str, Any] | None:
     """The bucket as amazon.aws.s3_bucket_info reports it, in the shape of ``desired_bucket``."""
     if bucket_facts is None:
         return None
-    default_encryption = (
-        _first_rule(bucket_facts.get("bucket_encryption")).get("ApplyServerSideEncryptionByDefault") or {}
-    )
-    public_access = bucket_facts.get("public_access_block") or {}
+    default_encryption = _first_rule(_fact(bucket_facts, "bucket_encryption")).get("ApplyServerSideEncryptionByDefault")
+    public_access = _fact(bucket_facts, "public_access_block") or {}
     view = {
         "name": bucket_facts["name"],
         "versioning": (bucket_facts.get("bucket_versioning") or {}).get("Status") == "Enabled",
-        "object_ownership": _first_rule(bucket_facts.get("bucket_ownership_controls")).get("ObjectOwnership"),
+        "object_ownership": _first_rule(_fact(bucket_facts, "bucket_ownership_controls")).get("ObjectOwnership"),
         "public_access_blocked": all(public_access.get(field) is True for field in PUBLIC_ACCESS_FIELDS),
-        "encryption": default_encryption.get("SSEAlgorithm"),
-        "encryption_key_id": default_encryption.get("KMSMasterKeyID"),
-        "policy": _policy(bucket_facts.get("bucket_policy")),
+        "encryption": (default_encryption or {}).get("SSEAlgorithm"),
+        "encryption_key_id": (default_encryption or {}).get("KMSMasterKeyID"),
+        "policy": _policy(_fact(bucket_facts, "bucket_policy")),
     }
     if manages_tags:
         view["tags"] = bucket_facts.get("bucket_tagging") or {}

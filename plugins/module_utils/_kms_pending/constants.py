@@ -55,3 +55,11 @@ CIS_ALARM_DESCRIPTION = (
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+
+# The trail's event selectors: every management event, read and write, from every source. KMS cryptographic calls
+# (Decrypt, Encrypt, GenerateDataKey...) are read events, and kms.amazonaws.com is one of the two sources a basic
+# selector may exclude: both must stay recorded for the filter to see a key pending deletion in use. In the shape
+# GetEventSelectors answers a basic selector.
+EVENT_SELECTORS = (
+    {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []},
+)

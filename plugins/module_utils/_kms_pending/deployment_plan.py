@@ -27,6 +27,7 @@ from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selector_decisions
 
 PREFIX = "pending_deletion_alarm_"
 
@@ -135,6 +136,8 @@ def plan_target(
         "policies": policies(names, identity),
         "subscriptions": subscriptions(settings[PREFIX + "emails"]),
         "alarms": alarms(settings),
+        "trail_event_selectors": event_selector_decisions.procedure_selectors(),
+        "kms_keys": kms_keys(settings, home_region, region),
     }
 
 
@@ -292,6 +295,32 @@ def alarms(settings: dict[str, Any]) -> list[dict[str, str]]:
         "alarm_description": constants.CIS_ALARM_DESCRIPTION,
     }
     return [main, cis]
+
+
+def key_in_region(key_arn: str, region: str) -> str:
+    """The key to use in ``region``: a multi-Region key (mrk-) by its replica there, any other key as given."""
+    parts = arns.parse_arn(key_arn)
+    if not parts or not parts["resource"].startswith("key/mrk-"):
+        return key_arn
+    return f"arn:{parts['partition']}:kms:{region}:{parts['account_id']}:{parts['resource']}"
+
+
+def kms_keys(settings: dict[str, Any], home_region: str, region: str) -> dict[str, str | None]:
+    """Which key encrypts what (None: the role leaves that encryption alone).
+
+    ``pending_deletion_alarm_kms_key_id`` encrypts the trail's log files, the log group and the topic. CloudTrail
+    wants the key in the bucket's region (the home region); the log group and the topic want it in theirs.
+    ``pending_deletion_alarm_topic_kms_key_id``, when set, is the topic's key instead (an empty string: none).
+    """
+    shared = settings.get(PREFIX + "kms_key_id") or None
+    topic = settings[PREFIX + "topic_kms_key_id"]
+    if topic is None and shared:
+        topic = key_in_region(shared, region)
+    return {
+        "trail": key_in_region(shared, home_region) if shared else None,
+        "log_group": key_in_region(shared, region) if shared else None,
+        "topic": topic,
+    }
 
 
 def _find(targets: list[Target], host: str) -> Target:

@@ -144,8 +144,57 @@ def _name_problems(settings: dict[str, Any]) -> list[str]:
     return problems
 
 
+# What CloudTrail and CloudWatch Logs need from the shared key's policy (README, One key for the whole chain).
+_SHARED_KEY_HINT = (
+    "Give the ARN of a symmetric customer managed key (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID) whose key policy lets "
+    "cloudtrail.amazonaws.com, logs.REGION.amazonaws.com and cloudwatch.amazonaws.com use it"
+)
+
+
+def shared_key_problems(key: Any) -> list[str]:
+    """Why ``pending_deletion_alarm_kms_key_id`` cannot encrypt the trail's logs, the log group and the topic."""
+    option = PREFIX + "kms_key_id"
+    if not isinstance(key, str):
+        return [f"{option} {_show(key)} is not a string. {_SHARED_KEY_HINT}."]
+    form = topic_encryption_decisions.kms_key_form_problems(key, option=option)
+    if form:
+        return form
+    parts = arns.parse_arn(key)
+    if parts and parts["resource"].startswith("key/"):
+        return []
+    managed = "alias/aws/" in key
+    why = (
+        "it is an AWS managed key, whose key policy lets neither CloudTrail nor CloudWatch Logs use it"
+        if managed
+        else "CloudWatch Logs takes a key ARN only, not a key ID or an alias"
+    )
+    return [f"{option} {_show(key)} cannot encrypt the trail's logs and log group: {why}. {_SHARED_KEY_HINT}."]
+
+
+def kms_key_region_problems(settings: dict[str, Any], home_region: str, region: str) -> list[str]:
+    """The shared key must be where CloudTrail (the bucket's home region) and the log group (``region``) are.
+
+    A multi-Region key is used through its replica in each region (``deployment_plan.key_in_region``).
+    """
+    key = settings.get(PREFIX + "kms_key_id")
+    parts = arns.parse_arn(key) if isinstance(key, str) and key else None
+    if not parts or parts["resource"].startswith("key/mrk-"):
+        return []
+    wrong = [where for where in dict.fromkeys((home_region, region)) if where != parts["region"]]
+    if not wrong:
+        return []
+    return [
+        f"{PREFIX}kms_key_id {_show(key)} is a key of region {parts['region']}, but the trail bucket is in "
+        f"{home_region} and the log group in {region}: CloudTrail and CloudWatch Logs use a key of their own region. "
+        "Give a key of that region, or a multi-Region key (mrk-) replicated to every region the role deploys to."
+    ]
+
+
 def _kms_key_problems(settings: dict[str, Any]) -> list[str]:
     problems = []
+    shared_key = settings.get(PREFIX + "kms_key_id")
+    if shared_key:
+        problems += shared_key_problems(shared_key)
     topic_key = settings[PREFIX + "topic_kms_key_id"]
     if topic_key:
         problems += topic_encryption_decisions.kms_key_id_problems(topic_key, option=PREFIX + "topic_kms_key_id")

@@ -31,6 +31,17 @@ CONVERGED = {
 }
 
 
+# amazon.aws 9's s3_bucket_info answer for the same bucket: each fact inside the S3 API's top-level key, the policy
+# as JSON text.
+AMAZON_AWS_9_CONVERGED = {
+    **CONVERGED,
+    "bucket_ownership_controls": {"OwnershipControls": CONVERGED["bucket_ownership_controls"]},
+    "public_access_block": {"PublicAccessBlockConfiguration": CONVERGED["public_access_block"]},
+    "bucket_encryption": {"ServerSideEncryptionConfiguration": CONVERGED["bucket_encryption"]},
+    "bucket_policy": {"Policy": json.dumps(POLICY)},
+}
+
+
 def facts(**changes) -> dict:
     bucket = copy.deepcopy(CONVERGED)
     bucket.update(changes)
@@ -59,6 +70,17 @@ REORDERED_POLICY = json.dumps(
     ("bucket_facts", "wanted", "changed_fields"),
     [
         pytest.param(facts(), {}, [], id="converged"),
+        pytest.param(AMAZON_AWS_9_CONVERGED, {}, [], id="converged-in-amazon.aws-9-shape"),
+        pytest.param(
+            {**AMAZON_AWS_9_CONVERGED, "public_access_block": {"PublicAccessBlockConfiguration": {}}}, {},
+            ["public_access_blocked"], id="amazon.aws-9-shape-public-access-not-blocked",
+        ),
+        pytest.param(
+            {**AMAZON_AWS_9_CONVERGED, "bucket_encryption": {"ServerSideEncryptionConfiguration": {"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/old"}}]}}},
+            {"encryption": "aws:kms", "encryption_key_id": "alias/new"}, ["encryption_key_id"],
+            id="amazon.aws-9-shape-other-kms-key",
+        ),
         pytest.param(facts(bucket_policy=REORDERED_POLICY), {}, [], id="same-policy-as-json-text-other-order"),
         pytest.param(facts(bucket_versioning={}), {}, ["versioning"], id="versioning-never-enabled"),
         pytest.param(facts(bucket_versioning={"Status": "Suspended"}), {}, ["versioning"], id="versioning-suspended"),

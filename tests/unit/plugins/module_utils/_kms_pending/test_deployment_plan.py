@@ -331,3 +331,53 @@ def test_covered_targets_for_verify(settings, host, hosts, regions):
 )
 def test_match_replica_deletion_chooses_the_replica_variant(replica, pattern):
     assert plan.alarms(role_settings(match_replica_deletion=replica))[0]["filter_pattern"] == pattern
+
+
+KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+MRK = "key/mrk-1234abcd12ab34cd56ef1234567890ab"
+
+
+@pytest.mark.parametrize(
+    ("settings", "host", "keys"),
+    [
+        ({}, "t-eu-west-1", {"trail": None, "log_group": None, "topic": None}),
+        ({"topic_kms_key_id": "alias/sns"}, "t-us-east-1", {"trail": None, "log_group": None, "topic": "alias/sns"}),
+        # The one key everywhere; the topic key, when set, wins, and an empty one turns the topic's encryption off.
+        ({"kms_key_id": KEY_ARN}, "t-us-east-1", {"trail": KEY_ARN, "log_group": KEY_ARN, "topic": KEY_ARN}),
+        (
+            {"kms_key_id": KEY_ARN, "topic_kms_key_id": "alias/sns"},
+            "t-us-east-1",
+            {"trail": KEY_ARN, "log_group": KEY_ARN, "topic": "alias/sns"},
+        ),
+        (
+            {"kms_key_id": KEY_ARN, "topic_kms_key_id": ""},
+            "t-us-east-1",
+            {"trail": KEY_ARN, "log_group": KEY_ARN, "topic": ""},
+        ),
+        # A multi-Region key by its replica: the home region's for CloudTrail, the target's for the group and topic.
+        (
+            {"kms_key_id": f"arn:aws:kms:us-east-1:111111111111:{MRK}", "topology": "regional"},
+            "t-eu-west-1",
+            {
+                "trail": f"arn:aws:kms:us-east-1:111111111111:{MRK}",
+                "log_group": f"arn:aws:kms:eu-west-1:111111111111:{MRK}",
+                "topic": f"arn:aws:kms:eu-west-1:111111111111:{MRK}",
+            },
+        ),
+    ],
+)
+def test_one_key_for_the_whole_chain(settings, host, keys):
+    got = full_plan(one_account(), host, {"t-us-east-1": caller("111111111111")}, **settings)
+    assert got["kms_keys"] == keys
+
+
+def test_the_trail_selectors_are_the_procedure_ones():
+    got = full_plan(one_account(), "t-us-east-1", {"t-us-east-1": caller("111111111111")})
+    assert got["trail_event_selectors"] == [
+        {
+            "read_write_type": "All",
+            "include_management_events": True,
+            "exclude_management_event_sources": [],
+            "data_resources": [],
+        }
+    ]

@@ -8,18 +8,15 @@ against the corpus's labels."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_pattern
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import kms_event_samples as samples
+from cloudtrail_corpus import BY_LABEL
+from cloudtrail_corpus import CORPUS
 
-TESTS = next(folder for folder in Path(__file__).parents if folder.name == "tests")
-CORPUS_FILE = TESTS / "fixtures" / "cloudtrail" / "kms_events.jsonl"
-CORPUS = [json.loads(line) for line in CORPUS_FILE.read_text(encoding="utf-8").splitlines()]
-BY_LABEL = {row["label"]: row for row in CORPUS}
 PROCEDURE = filter_pattern.compile_pattern(constants.FILTER_PATTERN)
 REPLICA = filter_pattern.compile_pattern(constants.REPLICA_FILTER_PATTERN)
 CRYPTOGRAPHIC_OPERATIONS = {

@@ -40,6 +40,11 @@ def test_the_defaults_with_an_email_are_valid():
         pytest.param({"aws_config": {"retries": {"mode": "adaptive", "max_attempts": 20}}}, id="adaptive-20"),
         pytest.param({"aws_config": {"connect_timeout": 5}}, id="other-botocore-setting"),
         pytest.param({"trail_retries": 0, "trail_retry_delay": 0}, id="no-trail-retry"),
+        pytest.param({"kms_key_id": f"arn:aws:kms:eu-west-1:123456789012:key/{KEY_UUID}"}, id="shared-key-arn"),
+        pytest.param(
+            {"kms_key_id": f"arn:aws:kms:eu-west-1:123456789012:key/{KEY_UUID}", "topic_kms_key_id": "alias/sns-key"},
+            id="shared-key-and-topic-key",
+        ),
     ],
 )
 def test_good_values_have_no_problem(settings):
@@ -128,6 +133,18 @@ def test_good_values_have_no_problem(settings):
         pytest.param({"aws_config": {"retries": "standard"}}, 'retries "standard"', id="retries-not-a-dict"),
         pytest.param({"aws_config": "standard"}, 'pending_deletion_alarm_aws_config "standard"', id="config-not-dict"),
         pytest.param({"trail_retry_delay": -1}, "pending_deletion_alarm_trail_retry_delay -1", id="trail-delay-neg"),
+        pytest.param({"kms_key_id": KEY_UUID}, f'kms_key_id "{KEY_UUID}"', id="shared-key-id-not-arn"),
+        pytest.param({"kms_key_id": "alias/trail-logs"}, "CloudWatch Logs takes a key ARN only", id="shared-alias"),
+        pytest.param({"kms_key_id": "alias/aws/cloudtrail"}, "it is an AWS managed key", id="shared-aws-managed"),
+        pytest.param(
+            {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:alias/aws/logs"},
+            "it is an AWS managed key",
+            id="shared-aws-managed-alias-arn",
+        ),
+        pytest.param(
+            {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/nope"}, "ends in key/KEY_ID", id="shared-bad-arn"
+        ),
+        pytest.param({"kms_key_id": ["x"]}, 'kms_key_id ["x"] is not a string', id="shared-key-list"),
     ],
 )
 def test_each_bad_value_is_named_with_what_is_expected(settings, named):
@@ -220,3 +237,24 @@ def test_a_misspelt_region_gets_a_suggestion():
 @pytest.mark.parametrize(("region", "partition"), [("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("nowhere", None)])
 def test_partition_of_a_region(region, partition):
     assert regions.partition_of(region) == partition
+
+
+KEY_ARN = f"arn:aws:kms:eu-west-1:123456789012:key/{KEY_UUID}"
+MRK_ARN = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+
+
+@pytest.mark.parametrize(
+    ("key", "home_region", "region", "wrong"),
+    [
+        (None, "us-east-1", "eu-west-1", False),
+        (KEY_ARN, "eu-west-1", "eu-west-1", False),
+        (KEY_ARN, "us-east-1", "eu-west-1", True),
+        (KEY_ARN, "eu-west-1", "us-east-1", True),
+        (MRK_ARN, "eu-west-1", "ap-southeast-2", False),
+    ],
+)
+def test_the_shared_key_is_in_the_regions_that_use_it(key, home_region, region, wrong):
+    problems = role_inputs.kms_key_region_problems(role_settings(kms_key_id=key), home_region, region)
+    assert bool(problems) is wrong, problems
+    if wrong:
+        assert "is a key of region eu-west-1" in problems[0] and "multi-Region key" in problems[0]
