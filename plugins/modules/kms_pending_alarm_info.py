@@ -54,12 +54,20 @@ options:
     type: list
     elements: str
     default: []
+  event_rule_name:
+    description:
+      - Name of the EventBridge rule of the detailed notification (M(kmsguard.alarms.kms_pending_event_rule)) to audit
+        as well. A C(warning) finding says when it is missing, not in the state
+        C(ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), its pattern misses calls on keys pending deletion, or none of
+        its targets is the alarm's topic.
+      - Not set, the rule is not audited (the caller then needs no EventBridge permission).
+    type: str
 notes:
   - The caller needs C(cloudtrail:DescribeTrails), C(cloudtrail:GetTrailStatus), C(cloudtrail:GetEventSelectors),
     C(logs:DescribeLogGroups), C(logs:DescribeMetricFilters), C(cloudwatch:DescribeAlarms),
     C(cloudwatch:DescribeAlarmsForMetric), C(sns:GetTopicAttributes), C(sns:ListSubscriptionsByTopic),
     C(kms:ListKeys), C(kms:DescribeKey), C(kms:ListAliases) and, for a topic encrypted with a customer managed key,
-    C(kms:GetKeyPolicy).
+    C(kms:GetKeyPolicy); with O(event_rule_name), C(events:DescribeRule) and C(events:ListTargetsByRule).
   - Findings have a severity. C(critical) - the alarm cannot fire or cannot notify anyone. C(warning) - it can, but
     something needs attention (for example an email subscription waiting for confirmation). C(info) - worth knowing.
   - The audit cannot prove delivery of an email. Use the drill of C(playbooks/verify.yml)
@@ -301,6 +309,7 @@ def main() -> None:
         "filter_name": {"type": "str", "default": constants.FILTER_NAME},
         "alarm_name": {"type": "str", "default": constants.ALARM_NAME},
         "covered_regions": {"type": "list", "elements": "str", "default": []},
+        "event_rule_name": {"type": "str"},
     }
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
 

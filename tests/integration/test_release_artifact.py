@@ -154,7 +154,8 @@ def test_installed_collection_deploys_verifies_and_tears_down_without_warnings(r
 
 def opening_words(description: str | list[str], count: int = 3) -> str:
     first = description if isinstance(description, str) else description[0]
-    plain = re.sub(r"\b[A-Z]+\(([^)]*)\)", r"`\1'", first)
+    plain = re.sub(r"\bU\(([^)]*)\)", r"\1", first)  # a URL is shown as it is
+    plain = re.sub(r"\b[A-Z]+\(([^)]*)\)", r"`\1'", plain)
     return " ".join(plain.split()[:count])
 
 

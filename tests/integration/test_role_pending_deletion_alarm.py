@@ -12,6 +12,7 @@ moto server without reset and without name clashes. Each run covers three region
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,12 +20,14 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 from aws_account import Account
 from playbook_run import PlaybookRun as Run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
 TEARDOWN = REPO_ROOT / "playbooks" / "teardown.yml"
+VERIFY = REPO_ROOT / "playbooks" / "verify.yml"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")
 EMAIL = "security-team@example.com"
 
@@ -356,3 +359,56 @@ def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_v
     assert failed.failed_hosts, failed.explain()
     assert named_value in failed.failure_messages(), failed.explain()
     assert failed.operations == [], failed.explain()
+
+
+def test_detailed_notification_rule_check_apply_rerun_verify_and_teardown(deploy, account, tmp_path):
+    """The option adds the EventBridge rule in the topic's region and lets only it publish besides the alarms."""
+    home = REGIONS[0]
+    hosts = {f"target-{home}": home}
+    rule_name = f"{PREFIX}-kms-pending-deletion"
+    options = {"pending_deletion_alarm_detailed_notification": True}
+    events = account.client("events", home)
+
+    dry_run = deploy(hosts, check=True, **options)
+    assert dry_run.rc == 0, dry_run.explain()
+    assert dry_run.writes == [], dry_run.explain()
+    assert "EventBridge rule that names the key, the call and the caller, sent to the topic" in " ".join(
+        dry_run.changed_tasks()
+    ), dry_run.explain()
+
+    applied = deploy(hosts, **options)
+    assert applied.rc == 0, applied.explain()
+    rule = events.describe_rule(Name=rule_name)
+    assert rule["State"] == constants.EVENT_RULE_STATE
+    assert json.loads(rule["EventPattern"]) == event_rule.event_pattern()
+    topic_arn = f"arn:aws:sns:{home}:{account.account_id}:{TOPIC}"
+    (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
+    assert (target["Arn"], target["InputTransformer"]["InputTemplate"]) == (topic_arn, event_rule.input_template())
+    policy = json.loads(account.client("sns", home).get_topic_attributes(TopicArn=topic_arn)["Attributes"]["Policy"])
+    assert policy["Statement"][1] == event_rule.topic_policy_statement(topic_arn, rule["Arn"], account.account_id)
+    assert [statement["Sid"] for statement in policy["Statement"]] == [
+        "CloudWatchAlarmsOfThisAccountOnly",
+        "EventBridgeRuleOfThisAccountOnly",
+    ]
+
+    rerun = deploy(hosts, **options)
+    assert rerun.rc == 0, rerun.explain()
+    assert set(rerun.changed.values()) == {0}, rerun.explain()
+    assert rerun.writes == [], rerun.explain()
+    assert {"DescribeRule", "ListTargetsByRule"} <= set(rerun.operations)
+
+    events.put_rule(Name=rule_name, EventPattern=rule["EventPattern"], State="DISABLED")
+    verified = deploy(hosts, playbook=VERIFY, verify_report_dir=str(tmp_path / "report"), **options)
+    audit = verified.result(
+        "kmsguard.alarms.pending_deletion_alarm : Audit the chain of the region (read only)", f"target-{home}"
+    )
+    assert [item["code"] for item in audit["findings"] if item["code"].startswith("event_rule")] == [
+        "event_rule_state"
+    ], audit["findings"]
+    assert verified.writes == [], verified.explain()
+
+    removed = deploy(hosts, playbook=TEARDOWN, **options)
+    assert removed.rc == 0, removed.explain()
+    assert "RemoveTargets" in removed.operations and "DeleteRule" in removed.operations
+    assert events.list_rules()["Rules"] == []
+    assert topics(account, home) == []

@@ -24,6 +24,14 @@ moto 5.x differs from AWS in ways that would let wrong code pass, or force right
 * KMS CancelKeyDeletion and EnableKey given a key ARN (as AWS accepts) fail with HTTP 500; CancelKeyDeletion of
   a key that is not pending deletion disables it, and EnableKey enables a key pending deletion: AWS refuses both
   with KMSInvalidStateException (a deletion must be cancelled before the key is enabled);
+* EventBridge TestEventPattern answers an empty document (no ``Result``) instead of evaluating the pattern; it
+  answers as an operation moto does not implement (HTTP 500), so no caller takes the empty answer for one. The
+  detailed notification's pattern is checked with the local evaluator (event_rule.matches) instead. Where moto's
+  EventBridge answers as AWS does (checked, the collection relies on it): PutRule keeps the state
+  ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS and DescribeRule returns it with the pattern's text as given;
+  PutTargets keeps an InputTransformer and ListTargetsByRule returns it unchanged; DescribeRule, ListTargetsByRule,
+  PutTargets and RemoveTargets on a missing rule raise ResourceNotFoundException; DeleteRule of a rule with targets
+  raises ValidationException. (moto also accepts any PutRule State, which AWS refuses: the module checks it first.)
 * TestMetricFilter is not implemented. The endpoint replays AWS's documented answers (recorded_answers.py) to the
   documented requests, and answers any other request as moto answers an operation it does not implement (HTTP 500),
   so that both an endpoint that answers TestMetricFilter and one that does not can be tested over HTTP.
@@ -189,10 +197,15 @@ def _test_metric_filter_replay():
     return test_metric_filter
 
 
+def _test_event_pattern(self) -> str:
+    raise NotImplementedError("TestEventPattern is not implemented by moto")
+
+
 def apply() -> None:
     from moto.cloudtrail.models import CloudTrailBackend
     from moto.cloudtrail.models import Trail
     from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.events.responses import EventsHandler
     from moto.kms.models import KmsBackend
     from moto.logs.models import LogsBackend
     from moto.logs.responses import LogsResponse
@@ -211,3 +224,4 @@ def apply() -> None:
     original = LogsResponse.describe_metric_filters
     LogsResponse.describe_metric_filters = _describe_metric_filters_page(original)
     LogsResponse.test_metric_filter = _test_metric_filter_replay()
+    EventsHandler.test_event_pattern = _test_event_pattern

@@ -19,6 +19,7 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_reads
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_rules
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rules
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_keys
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
 
@@ -120,6 +121,11 @@ def _read_alarm(clients: Clients, facts: dict[str, Any], metric_filter: dict | N
     return audit_rules.choose_alarm(named, facts["metric_alarms"], metric_filter, facts["alarm_name"])
 
 
+def _event_rule_facts(events, name: str) -> dict[str, Any]:
+    rule = event_rules.describe_rule(events, name)
+    return {"name": name, "rule": rule, "targets": event_rules.list_targets(events, name) if rule else []}
+
+
 def gather(module, samples: audit_rules.Samples) -> dict[str, Any]:
     """Every fact the rules judge, for the module's region (and the keys of ``covered_regions``)."""
     params, region = module.params, module.region
@@ -146,6 +152,8 @@ def gather(module, samples: audit_rules.Samples) -> dict[str, Any]:
     facts["keys"] = {name: read_keys(clients.get("kms", name)) for name in [region, *facts["covered_regions"]]}
     topic_arns = _alarm_topics(alarm, region)
     facts["topics"] = {arn: _topic_facts(clients, arn, facts["keys"][region]) for arn in topic_arns}
+    if params.get("event_rule_name"):
+        facts["event_rule"] = _event_rule_facts(clients.get("events"), params["event_rule_name"])
     trail_arns = [trail["TrailARN"] for trail in all_trails]
     facts["account_id"] = audit_rules.account_id_of((alarm or {}).get("AlarmArn"), *topic_arns, *trail_arns)
     return facts

@@ -16,10 +16,12 @@ A finding is ``{code, severity, check, message, remediation}``; ``CODES`` fixes 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import kms_event_samples
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_keys as keys_lib
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import resource_policy
@@ -95,6 +97,11 @@ CODES = {
     "topic_key_unknown": ("topic", INFO),
     "topic_no_subscriptions": ("subscriptions", CRITICAL),
     "topic_subscription_pending": ("subscriptions", WARNING),
+    # The detailed notification (audited when its rule is named): a complement of the alarm, so warnings only.
+    "event_rule_missing": ("topic", WARNING),
+    "event_rule_state": ("topic", WARNING),
+    "event_rule_pattern": ("topic", WARNING),
+    "event_rule_target": ("topic", WARNING),
 }
 
 SITE = "re-run kmsguard.alarms.site (playbooks/site.yml) if the role built this chain"
@@ -921,6 +928,51 @@ def subscription_findings(topic_arn: str, subscriptions: list[dict[str, Any]]) -
     ]
 
 
+# --- the detailed notification's EventBridge rule ----------------------------------------------------------------
+
+
+def _rule_misses(pattern_text: str | None, samples: Samples) -> list[str]:
+    """The sample calls on keys pending deletion that the rule's pattern does not match."""
+    try:
+        pattern = json.loads(pattern_text or "{}")
+        return [
+            label
+            for label, record in samples.pending
+            if not event_rule.matches(pattern, event_rule.cloudtrail_event(json.loads(record)))
+        ]
+    except ValueError:  # not JSON, or a filter the local evaluator does not know: not judged
+        return []
+
+
+def event_rule_findings(
+    facts: dict[str, Any] | None, topic_arns: list[str], region: str, samples: Samples
+) -> list[dict[str, str]]:
+    """The rule exists, is enabled for read-only calls too, matches the calls the alarm counts, and sends to the
+    alarm's topic (any SNS topic when the alarm has none in this region)."""
+    if not facts:
+        return []
+    name, rule = facts["name"], facts.get("rule")
+    if rule is None:
+        message = f"EventBridge rule {name} does not exist in {region}: no message names the key (the alarm fires)."
+        return [finding("event_rule_missing", message, SITE)]
+    found = []
+    if rule.get("State") != event_rule.RULE_STATE:
+        message = (
+            f"EventBridge rule {name} is {rule.get('State')}, not {event_rule.RULE_STATE}: read-only calls such as "
+            "Decrypt do not reach it."
+        )
+        found.append(finding("event_rule_state", message, SITE))
+    misses = _rule_misses(rule.get("EventPattern"), samples)
+    if misses:
+        message = f"EventBridge rule {name}'s event pattern misses calls on keys pending deletion: {_labels(misses)}."
+        found.append(finding("event_rule_pattern", message, SITE))
+    sends = {target.get("Arn", "") for target in facts.get("targets") or [] if ":sns:" in target.get("Arn", "")}
+    if not (sends & set(topic_arns) if topic_arns else sends):
+        shown = ", ".join(topic_arns) if topic_arns else "any SNS topic"
+        found.append(finding("event_rule_target", f"EventBridge rule {name} does not send to {shown}.", SITE))
+    return found
+
+
 # --- the whole audit ----------------------------------------------------------------------------------------------
 
 
@@ -1024,6 +1076,7 @@ def audit(facts: dict[str, Any], samples: Samples) -> Audit:
         found += trail_found
     chain_found, metric_filter, alarm = _chain_findings(facts, samples, evaluated)
     found += chain_found
+    found += event_rule_findings(facts.get("event_rule"), sorted(facts.get("topics") or {}), region, samples)
     return Audit(
         findings=found,
         checks=check_statuses(found, evaluated),

@@ -63,3 +63,14 @@ LOG_RETENTION_DAYS = (
 EVENT_SELECTORS = (
     {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [], "ExcludeManagementEventSources": []},
 )
+
+# The detailed notification (kms_pending_event_rule): an EventBridge rule on the default bus whose one target is the
+# alarm's topic. The state that also delivers read-only management events (Decrypt, GetPublicKey...) to the rule.
+EVENT_RULE_NAME = "KMSKeyPendingDeletionEventRule"
+EVENT_RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+EVENT_RULE_STATES = ("ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS", "ENABLED", "DISABLED")
+EVENT_RULE_TARGET_ID = "KMSKeyPendingDeletionTopic"
+EVENT_RULE_DESCRIPTION = (
+    "A KMS API call failed because its key is pending deletion: names the key, the operation and the caller, "
+    "and sends them to the alarm's SNS topic."
+)

@@ -27,6 +27,7 @@ from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selector_decisions
 
 PREFIX = "pending_deletion_alarm_"
@@ -133,7 +134,8 @@ def plan_target(
         "covered_hosts": [target.host for target in covered],
         "covered_regions": list(dict.fromkeys(target.region for target in covered if target.region != region)),
         **names,
-        "policies": policies(names, identity),
+        "detailed_notification": bool(settings.get(PREFIX + "detailed_notification")),
+        "policies": policies(names, identity, bool(settings.get(PREFIX + "detailed_notification"))),
         "subscriptions": subscriptions(settings[PREFIX + "emails"]),
         "alarms": alarms(settings),
         "trail_event_selectors": event_selector_decisions.procedure_selectors(),
@@ -160,8 +162,10 @@ def resource_names(settings: dict[str, Any], identity: Identity, home_region: st
         settings[PREFIX + "bucket_name"] or f"{settings[PREFIX + 'name_prefix']}-cloudtrail-{account}-{home_region}"
     )
     trail = settings[PREFIX + "trail_name"]
+    event_rule_name = settings[PREFIX + "event_rule_name"]
     return {
         "bucket": bucket,
+        "event_rule": event_rule_name,
         "reuses_log_group": bool(existing_log_group),
         "log_group": existing_log_group or own_log_group,
         "arns": {
@@ -173,15 +177,20 @@ def resource_names(settings: dict[str, Any], identity: Identity, home_region: st
             "trails": f"arn:{partition}:cloudtrail:*:{account}:trail/{trail}",
             "topic": f"arn:{partition}:sns:{region}:{account}:{settings[PREFIX + 'topic_name']}",
             "alarms": f"arn:{partition}:cloudwatch:{region}:{account}:alarm:*",
+            # The detailed notification's rule: on the default bus of the topic's region (an SNS target must be in
+            # the rule's region), so it sees the calls made in that region only.
+            "event_rule": f"arn:{partition}:events:{region}:{account}:rule/{event_rule_name}",
         },
     }
 
 
-def policies(names: dict[str, Any], identity: Identity) -> dict[str, dict[str, Any]]:
+def policies(
+    names: dict[str, Any], identity: Identity, detailed_notification: bool = False
+) -> dict[str, dict[str, Any]]:
     """The policy documents: bucket, topic, the delivery role's trust and its inline policy."""
     return {
         "bucket": bucket_policy(names["arns"], identity.account_id),
-        "topic": topic_policy(names["arns"], identity.account_id),
+        "topic": topic_policy(names["arns"], identity.account_id, detailed_notification),
         "delivery_role_trust": delivery_role_trust_policy(names["arns"], identity.account_id),
         "delivery_role": delivery_role_policy(names["arns"]),
     }
@@ -228,17 +237,20 @@ def _from_this_account(account_id: str, source_arn: str) -> dict[str, Any]:
     return {"StringEquals": {"aws:SourceAccount": account_id}, "ArnLike": {"aws:SourceArn": source_arn}}
 
 
-def topic_policy(resource_arns: dict[str, str], account_id: str) -> dict[str, Any]:
-    """Only this account's CloudWatch alarms in the topic's region may publish."""
-    return _policy(
-        _service_statement(
-            "CloudWatchAlarmsOfThisAccountOnly",
-            "cloudwatch.amazonaws.com",
-            "sns:Publish",
-            Resource=resource_arns["topic"],
-            Condition=_from_this_account(account_id, resource_arns["alarms"]),
-        )
+def topic_policy(resource_arns: dict[str, str], account_id: str, detailed_notification: bool = False) -> dict[str, Any]:
+    """Only this account's CloudWatch alarms in the topic's region may publish and, with the detailed notification,
+    this account's EventBridge rule of the role."""
+    alarms = _service_statement(
+        "CloudWatchAlarmsOfThisAccountOnly",
+        "cloudwatch.amazonaws.com",
+        "sns:Publish",
+        Resource=resource_arns["topic"],
+        Condition=_from_this_account(account_id, resource_arns["alarms"]),
     )
+    if not detailed_notification:
+        return _policy(alarms)
+    rule = event_rule.topic_policy_statement(resource_arns["topic"], resource_arns["event_rule"], account_id)
+    return _policy(alarms, rule)
 
 
 def delivery_role_trust_policy(resource_arns: dict[str, str], account_id: str) -> dict[str, Any]:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+
 SOURCE = "aws.kms"
 DETAIL_TYPE = "AWS API Call via CloudTrail"
-RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+RULE_STATE = constants.EVENT_RULE_STATE
 PENDING_SUFFIX = " is pending deletion."
 REPLICA_SUFFIX = " is pending replica deletion."
 _MISSING = object()

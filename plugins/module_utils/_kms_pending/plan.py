@@ -62,10 +62,10 @@ def fail_on_problems(module, problems: list[str]) -> None:
         module.fail_json(msg=" ".join(problems), problems=problems)
 
 
-def apply(client, plan: Plan, writers: Writers) -> None:
-    """Make the plan's writes, in order. Nothing is decided here."""
-    for write in plan.writes:
-        writers[write.operation](client, write.request)
+def apply(client, plan: Plan, writers: Writers) -> list[Any]:
+    """Make the plan's writes, in order, and return their answers (a module may report an ARN a write created).
+    Nothing is decided here."""
+    return [writers[write.operation](client, write.request) for write in plan.writes]
 
 
 def finish(module, client, plan: Plan, writers: Writers, result: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ _NAME_RULES = {
     "log_group_name": (re.compile(r"[\w./#-]{1,512}"), "1 to 512 letters, digits, '_', '-', '/', '.' or '#'"),
     "iam_role_name": (re.compile(r"[\w+=,.@-]{1,64}"), "1 to 64 letters, digits or '+=,.@_-' (IAM)"),
     "topic_name": (re.compile(r"[A-Za-z0-9_-]{1,256}"), "1 to 256 letters, digits, '_' or '-' (SNS)"),
+    "event_rule_name": (re.compile(r"[.\-_A-Za-z0-9]{1,64}"), "1 to 64 letters, digits, '.', '-' or '_' (EventBridge)"),
     "bucket_name": (
         re.compile(r"(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
         "3 to 63 lower-case letters, digits, '.' or '-', starting and ending with a letter or digit (S3)",

@@ -13,6 +13,7 @@ import pytest
 import audit_facts_builder as build
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_rules as rules
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 
 SAMPLES = rules.procedure_samples()
 OTHER_REGION_TOPIC = f"arn:aws:sns:eu-west-1:{build.ACCOUNT}:kmsguard-kms-pending-deletion"
@@ -400,6 +401,25 @@ BREAKAGES = [
         ["topic_subscription_pending"],
         id="only-subscription-pending",
     ),
+    # The detailed notification's rule, audited when named (the healthy chain has it as the role makes it).
+    pytest.param(lambda f: f.update(event_rule=event_rule_facts()), [], id="event-rule-healthy"),
+    pytest.param(lambda f: f.update(event_rule=event_rule_facts(missing=True)), ["event_rule_missing"], id="rule-gone"),
+    pytest.param(
+        lambda f: f.update(event_rule=event_rule_facts({"State": "DISABLED"})), ["event_rule_state"], id="rule-off"
+    ),
+    pytest.param(
+        lambda f: f.update(event_rule=event_rule_facts({"EventPattern": json.dumps({"source": ["aws.kms"]})})),
+        [],
+        id="rule-pattern-wider-still-matches",
+    ),
+    pytest.param(
+        lambda f: f.update(event_rule=event_rule_facts({"EventPattern": '{"detail": {"errorMessage": ["x"]}}'})),
+        ["event_rule_pattern"],
+        id="rule-pattern-misses",
+    ),
+    pytest.param(
+        lambda f: f.update(event_rule=event_rule_facts(targets=[])), ["event_rule_target"], id="rule-no-target"
+    ),
 ]
 
 
@@ -633,3 +653,53 @@ def test_validate_params(params, region, expected):
 )
 def test_account_id_of(arns, expected):
     assert rules.account_id_of(*arns) == expected
+
+
+# --- the detailed notification's EventBridge rule ------------------------------------------------------------------
+
+EVENT_TOPIC = build.TOPIC_ARN
+
+
+def event_rule_facts(rule=None, targets=None, missing=False) -> dict:
+    described = {"Name": "r", "State": event_rule.RULE_STATE, "EventPattern": json.dumps(event_rule.event_pattern())}
+    return {
+        "name": "r",
+        "rule": None if missing else {**described, **(rule or {})},
+        "targets": [{"Id": "t", "Arn": EVENT_TOPIC}] if targets is None else targets,
+    }
+
+
+@pytest.mark.parametrize(
+    ("facts", "topics", "codes"),
+    [
+        pytest.param(None, [EVENT_TOPIC], [], id="not audited"),
+        pytest.param(event_rule_facts(), [EVENT_TOPIC], [], id="as the role makes it"),
+        pytest.param(event_rule_facts(), [], [], id="alarm without topic: any SNS target"),
+        pytest.param(event_rule_facts(missing=True), [EVENT_TOPIC], ["event_rule_missing"], id="missing"),
+        pytest.param(event_rule_facts({"State": "DISABLED"}), [EVENT_TOPIC], ["event_rule_state"], id="disabled"),
+        pytest.param(event_rule_facts({"State": "ENABLED"}), [EVENT_TOPIC], ["event_rule_state"], id="plain enabled"),
+        pytest.param(
+            event_rule_facts({"EventPattern": json.dumps({"source": ["aws.kms"], "detail": {"errorMessage": ["x"]}})}),
+            [EVENT_TOPIC],
+            ["event_rule_pattern"],
+            id="pattern misses",
+        ),
+        pytest.param(event_rule_facts(targets=[]), [EVENT_TOPIC], ["event_rule_target"], id="no target"),
+        pytest.param(
+            event_rule_facts(targets=[{"Id": "t", "Arn": EVENT_TOPIC + "-other"}]),
+            [EVENT_TOPIC],
+            ["event_rule_target"],
+            id="another topic",
+        ),
+        pytest.param(
+            event_rule_facts(targets=[{"Id": "q", "Arn": "arn:aws:sqs:us-east-1:111122223333:q"}]),
+            [],
+            ["event_rule_target"],
+            id="no SNS target",
+        ),
+    ],
+)
+def test_event_rule_findings(facts, topics, codes):
+    found = rules.event_rule_findings(facts, topics, "us-east-1", rules.procedure_samples())
+    assert [item["code"] for item in found] == codes
+    assert {(item["check"], item["severity"]) for item in found} <= {("topic", rules.WARNING)}

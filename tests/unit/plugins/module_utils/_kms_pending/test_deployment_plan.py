@@ -253,7 +253,9 @@ def test_names_and_arns_follow_account_partition_and_region():
         "trails": "arn:aws-us-gov:cloudtrail:*:666666666666:trail/acme-trail",
         "topic": "arn:aws-us-gov:sns:us-gov-west-1:666666666666:acme-kms-pending-deletion",
         "alarms": "arn:aws-us-gov:cloudwatch:us-gov-west-1:666666666666:alarm:*",
+        "event_rule": "arn:aws-us-gov:events:us-gov-west-1:666666666666:rule/acme-kms-pending-deletion",
     }
+    assert got["event_rule"] == "acme-kms-pending-deletion"
 
 
 def test_bucket_name_given_and_existing_log_group_reused():
@@ -331,6 +333,54 @@ def test_covered_targets_for_verify(settings, host, hosts, regions):
 )
 def test_match_replica_deletion_chooses_the_replica_variant(replica, pattern):
     assert plan.alarms(role_settings(match_replica_deletion=replica))[0]["filter_pattern"] == pattern
+
+
+ALARMS_STATEMENT = {
+    "Sid": "CloudWatchAlarmsOfThisAccountOnly",
+    "Effect": "Allow",
+    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+    "Action": "sns:Publish",
+    "Resource": "arn:aws:sns:eu-west-1:111111111111:kmsguard-kms-pending-deletion",
+    "Condition": {
+        "StringEquals": {"aws:SourceAccount": "111111111111"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*"},
+    },
+}
+RULE_STATEMENT = {
+    "Sid": "EventBridgeRuleOfThisAccountOnly",
+    "Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"},
+    "Action": "sns:Publish",
+    "Resource": "arn:aws:sns:eu-west-1:111111111111:kmsguard-kms-pending-deletion",
+    "Condition": {
+        "StringEquals": {"aws:SourceAccount": "111111111111"},
+        "ArnEquals": {"aws:SourceArn": "arn:aws:events:eu-west-1:111111111111:rule/kmsguard-kms-pending-deletion"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("topology", "host", "detailed", "statements"),
+    [
+        pytest.param("account", "t-us-east-1", False, [ALARMS_STATEMENT], id="off"),
+        pytest.param("account", "t-us-east-1", True, [ALARMS_STATEMENT, RULE_STATEMENT], id="account: home region"),
+        pytest.param("regional", "t-eu-west-1", True, [ALARMS_STATEMENT, RULE_STATEMENT], id="regional: own region"),
+    ],
+)
+def test_topic_policy_lets_the_rule_publish_only_with_the_detailed_notification(topology, host, detailed, statements):
+    targets = one_account(("us-east-1", "eu-west-1"))
+    got = full_plan(
+        targets,
+        host,
+        {"t-us-east-1": caller("111111111111")},
+        topology=topology,
+        home_region="eu-west-1",
+        detailed_notification=detailed,
+    )
+    assert got["detailed_notification"] is detailed
+    assert got["region"] == "eu-west-1"
+    assert got["arns"]["event_rule"] == "arn:aws:events:eu-west-1:111111111111:rule/kmsguard-kms-pending-deletion"
+    assert got["policies"]["topic"] == {"Version": "2012-10-17", "Statement": statements}
 
 
 KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"

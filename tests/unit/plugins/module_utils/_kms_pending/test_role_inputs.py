@@ -108,6 +108,10 @@ def test_good_values_have_no_problem(settings):
         pytest.param({"trail_name": "t" * 129}, "pending_deletion_alarm_trail_name", id="trail-name-129"),
         pytest.param({"iam_role_name": "r" * 65}, "pending_deletion_alarm_iam_role_name", id="role-name-65"),
         pytest.param({"topic_name": "alarms.topic"}, '"alarms.topic"', id="topic-name-dot"),
+        pytest.param(
+            {"event_rule_name": "kms rule"}, 'pending_deletion_alarm_event_rule_name "kms rule"', id="rule-space"
+        ),
+        pytest.param({"event_rule_name": "r" * 65}, "pending_deletion_alarm_event_rule_name", id="rule-name-65"),
         pytest.param({"bucket_name": "My_Bucket"}, '"My_Bucket"', id="bucket-name-upper"),
         pytest.param({"log_group_name": "logs:all"}, '"logs:all"', id="log-group-colon"),
         pytest.param({"filter_name": "a*b"}, '"a*b"', id="filter-name-star"),
