@@ -4,7 +4,8 @@
 
 """Write docs/reliability.md from the figures the reliability tests recorded (tests/output/reliability/*.json).
 
-Run ``make integration test-reliability`` first (or ``make test``), then ``make reliability-report``.
+Run ``make integration test-reliability`` first (or ``make test``), then ``make reliability-report``. After a run of
+some of the tests only, ``--only SECTION...`` rewrites those sections and keeps the others.
 """
 
 from __future__ import annotations
@@ -102,12 +103,27 @@ def propagation(cases: list[dict]) -> str:
 def secrets(cases: list[dict]) -> str:
     rows = [[case["case"], case["secrets_checked"], case["files_checked"], case["leaks"]] for case in cases]
     return (
-        "## Secrets\n\nsite.yml with `-vvv`, environment credentials and an assumed role (`aws_assume_role_arn`): "
-        "every secret key and session token that went over the wire or came back from STS is searched for in the "
-        "output and in every file written under the run's home directory.\n\n"
+        "## Secrets\n\nsite.yml and verify.yml with `-vvv`, with environment credentials and an assumed role "
+        "(`aws_assume_role_arn`), or with a profile of a shared credentials file: every secret key and session token "
+        "that went over the wire or came back from STS is searched for in the output and in every file written under "
+        "the run's home directory (Ansible's temporary files, the verify report).\n\n"
         + _table(["case", "secrets searched", "files searched", "found"], rows)
         + "\n"
     )
+
+
+def _removal(action: str, checked_as: dict[str, list[str]], removals: dict[str, dict]) -> str:
+    """What removing ``action`` from the policy did, as moto checks it."""
+    names = checked_as[action]
+    if not names:
+        return "not checked by moto"
+    done = [removals[name] for name in names if name in removals]
+    if not done:
+        return "not run (make test-reliability)"
+    outcomes = sorted({f"refused in {case['failed_in']}; {case['outcome']}" for case in done})
+    shared = sorted(other for other, its in checked_as.items() if other != action and set(its) & set(names))
+    together = f"; moto checks it with {', '.join(f'`{name}`' for name in shared)} as one action" if shared else ""
+    return f"{'; '.join(outcomes)}{together}"
 
 
 def hardening(cases: list[dict]) -> str:
@@ -163,20 +179,79 @@ def hardening(cases: list[dict]) -> str:
     )
 
 
+def policy(cases: list[dict]) -> str:
+    summary = next((case for case in cases if case["case"] == "summary"), None)
+    if summary is None:
+        return "## Least privilege\n\nNo summary recorded: run the tests first.\n"
+    removals = {case["removed"]: case for case in cases if "removed" in case}
+    checked_as = summary["checked_as"]
+    used = ", ".join(f"{step} {count}" for step, count in summary["used"].items())
+    rows = [[f"`{action}`", ", ".join(f"`{name}`" for name in names) or "-", _removal(action, checked_as, removals)]
+            for action, names in checked_as.items()]  # fmt: skip
+    results = [_removal(action, checked_as, removals) for action in checked_as]
+    proven = sum(1 for result in results if "access denied" in result)
+    later = sum(1 for result in results if "fails:" in result)
+    rerun = sum(1 for result in results if "not idempotent" in result)
+    return (
+        "## Least privilege\n\n`test_least_privilege.py`: a moto server that checks IAM on every call; an IAM user "
+        "holding exactly `docs/iam/deployer-policy.json` runs site.yml, site.yml again, verify.yml and teardown.yml: "
+        f"each succeeds (moto actions used: {used}). Then, for each action, a user holding the "
+        "policy without it runs the same steps: moto refuses that action and no other, first in the first step that "
+        "uses it, and the run fails with access denied (or, where a module reads the refusal as nothing there, a "
+        "later step fails or the re-run changes again). `make integration` removes a representative subset "
+        "(one or two actions per service and step), `make test-reliability` every other action.\n\n"
+        + _table(["action in the policy", "moto checks it as", "removed: result"], rows)
+        + f"\n\nActions in the policy: {len(checked_as)}. Removed one at a time, the run fails with access denied: "
+        f"{proven}; a later step fails because a module read the refusal as nothing there: {later}; the re-run is no "
+        f"longer idempotent: {rerun}.\n\n"
+        "What moto cannot check, so no run proves it: the resource scope of every statement but the S3 bucket's "
+        "(moto checks non-S3 actions against `*`, so the test widens those statements to `*`); conditions (moto "
+        "denies any statement with one, so the test drops them: `iam:PassedToService` is not checked); "
+        "`iam:PassRole` (moto never checks it); and the S3 actions moto folds into `s3:CreateBucket` (PUT of "
+        "encryption, public access block, ownership controls) and `s3:ListBucket` (HEAD and the GETs of those): "
+        "removing one of them alone leaves the run allowed under moto, so they are removed together with the action "
+        "moto checks them as.\n"
+    )
+
+
 SECTIONS = {
     "faults": faults,
     "kills": kills,
     "propagation": propagation,
     "secrets": secrets,
     "hardening": hardening,
+    "policy": policy,
+}
+
+# The heading of each section, as its function writes it: --only keeps the other sections by their heading.
+HEADINGS = {
+    "faults": "## Throttling and 503s",
+    "kills": "## Killed runs",
+    "propagation": "## IAM propagation",
+    "secrets": "## Secrets",
+    "hardening": "## Security defaults, foreign resources, drift, two operators",
+    "policy": "## Least privilege",
 }
 
 
-def render(cases: list[dict]) -> str:
+def _sections_of(page: str) -> dict[str, str]:
+    """The ``## `` sections of a page, by their heading line."""
+    sections: dict[str, str] = {}
+    for chunk in page.split("\n## ")[1:]:
+        sections["## " + chunk.splitlines()[0]] = "## " + chunk.rstrip("\n") + "\n"
+    return sections
+
+
+def render(cases: list[dict], only: list[str] | None = None, current: str = "") -> str:
+    """The page; with ``only``, the other sections are kept as they are in ``current`` (a partial run)."""
+    kept = _sections_of(current)
     parts = [INTRO]
     for test, section in SECTIONS.items():
         mine = [case for case in cases if case["test"] == test]
-        parts.append(section(mine) if mine else f"## {test}\n\nNo figures recorded: run the tests first.\n")
+        if only and test not in only and HEADINGS[test] in kept:
+            parts.append(kept[HEADINGS[test]])
+        else:
+            parts.append(section(mine) if mine else f"{HEADINGS[test]}\n\nNo figures recorded: run the tests first.\n")
     return "\n".join(parts)
 
 
@@ -184,12 +259,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", type=Path, default=reliability_figures.FIGURES_DIR)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(SECTIONS),
+        help="regenerate these sections only and keep the others as the page has them (after a partial run)",
+    )
     args = parser.parse_args(argv)
     cases = reliability_figures.load(args.figures)
     if not cases:
         print(f"no figures in {args.figures}: run make integration test-reliability first", file=sys.stderr)
         return 1
-    args.output.write_text(render(cases))
+    current = args.output.read_text() if args.output.exists() else ""
+    args.output.write_text(render(cases, args.only, current))
     print(f"wrote {args.output} from {len(cases)} cases")
     return 0
 

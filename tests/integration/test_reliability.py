@@ -283,37 +283,63 @@ def test_a_killed_first_deployment_converges_on_rerun(proxied, proxy_factory, ac
 
 # --- no secret in the output, with -vvv -------------------------------------------------------------------------
 
+VERIFY = REPO_ROOT / "playbooks" / "verify.yml"
 
-def test_no_secret_in_verbose_output_or_files(proxied, proxy_factory, account, tmp_path):
-    """Environment credentials and an assumed role's (aws_assume_role_arn): neither the secret key nor a session
-    token appears in -vvv output or in any file written under the run's home and temporary directories."""
+
+def credentials_from(source: str, account: Account, home: Path) -> tuple[dict[str, str], dict]:
+    """The environment and host variables that give the run ``account``'s credentials from ``source``: the
+    environment with an assumed role on top (``aws_assume_role_arn``), or a profile of a shared credentials file."""
+    if source == "environment":
+        return {}, {"aws_assume_role_arn": account.deployer_role_arn}
+    credentials_file = home / ".aws" / "credentials"
+    credentials_file.parent.mkdir()
+    credentials_file.write_text(
+        f"[kmsguard]\naws_access_key_id = {account.credentials['AccessKeyId']}\n"
+        f"aws_secret_access_key = {account.credentials['SecretAccessKey']}\n"
+        f"aws_session_token = {account.credentials['SessionToken']}\n"
+    )
+    # Empty credential variables count as unset for botocore: only the profile gives credentials.
+    unset = dict.fromkeys(("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"), "")
+    return {**unset, "AWS_SHARED_CREDENTIALS_FILE": str(credentials_file)}, {"aws_profile": "kmsguard"}
+
+
+@pytest.mark.parametrize("source", ["environment", "profile"])
+def test_no_secret_in_verbose_output_or_files(proxied, proxy_factory, account, tmp_path, source):
+    """Environment credentials and an assumed role's (aws_assume_role_arn), or a profile's: neither a secret key nor
+    a session token appears in the -vvv output of site.yml and verify.yml, or in any file written under the run's
+    home and temporary directories, the verify report among them."""
     proxy = proxy_factory()
     home = tmp_path / "home"
     home.mkdir()
     env = {"HOME": str(home), "ANSIBLE_LOCAL_TEMP": str(home / "tmp"), "ANSIBLE_REMOTE_TEMP": str(home / "tmp")}
-    applied = proxied(
-        proxy,
-        regions=REGIONS[:1],
-        extra_args=["-vvv"],
-        env={**env, "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default"},
-        aws_assume_role_arn=account.deployer_role_arn,
-    )
-    assert applied.rc == 0, applied.stdout[-3000:] + applied.stderr[-3000:]
+    credential_env, credential_vars = credentials_from(source, account, home)
+    env.update(credential_env, ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
+    # verify.yml's play sets verify_report_dir: only an extra variable overrides it.
+    options = ["-vvv", "-e", f"verify_report_dir={home / 'report'}"]
+    runs = [
+        proxied(proxy, regions=REGIONS[:1], playbook=playbook, extra_args=options, env=env, **credential_vars)
+        for playbook in (SITE, VERIFY)
+    ]
+    for run in runs:
+        assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     secrets = {
         account.credentials["SecretAccessKey"],
         account.credentials["SessionToken"],
         *proxy.injector.secrets_seen,
     }
-    assert len(secrets) >= 4, "the assumed role's secret key and session token must be among the secrets checked"
-    written = [path for path in home.rglob("*") if path.is_file()]
+    if source == "environment":
+        assert len(secrets) >= 4, "the assumed role's secret key and session token must be among the secrets checked"
+    written = [path for path in home.rglob("*") if path.is_file() and path != home / ".aws" / "credentials"]
+    assert any(path.name == "verify-report.html" for path in written)
     leaks = [
         (where, secret[:6])
-        for where, text in [("stdout", applied.stdout), ("stderr", applied.stderr)]
+        for where, text in [(f"stdout {run.seconds}", run.stdout) for run in runs]
+        + [(f"stderr {run.seconds}", run.stderr) for run in runs]
         + [(str(path), path.read_text(errors="replace")) for path in written]
         for secret in secrets
         if secret in text
     ]
     assert leaks == []
     reliability_figures.record(
-        "secrets", "vvv-env-and-assumed-role", secrets_checked=len(secrets), files_checked=len(written), leaks=0
+        "secrets", f"vvv-{source}", secrets_checked=len(secrets), files_checked=len(written), leaks=len(leaks)
     )

@@ -10,7 +10,10 @@ writes the port to PATH once it listens, and serves until SIGTERM/SIGINT.
 Besides moto's own API (``/moto-api/reset`` and friends) it answers:
 
 * ``GET /_kmsguard/calls``: JSON list of ``{"service", "operation", "region"}``, one per call since the last reset;
-* ``DELETE /_kmsguard/calls``: forget the recorded calls.
+* ``DELETE /_kmsguard/calls``: forget the recorded calls;
+* ``GET /_kmsguard/authorizations``: with IAM enforcement on (``start(..., unauthenticated_calls=0)``), JSON list of
+  ``{"action", "resource", "caller", "allowed"}``, one per IAM check moto made, with the action as moto names it
+  (the request's signing name, ``monitoring:PutMetricAlarm`` for CloudWatch); ``DELETE`` forgets them.
 
 Tests, the demo and the benchmark start it with ``start(work_dir)`` and use the record (``MotoEndpoint.calls``,
 ``is_write``) to hold the collection to its API-call budget.
@@ -36,6 +39,8 @@ from urllib.parse import parse_qs
 import moto_fidelity
 
 CALLS_PATH = "/_kmsguard/calls"
+AUTHORIZATIONS_PATH = "/_kmsguard/authorizations"
+RESET_AUTH_PATH = "/moto-api/reset-auth"
 # moto imports every service backend on start: on a busy 2-core machine that can take well over a minute.
 START_TIMEOUT = 180
 STOP_TIMEOUT = 10
@@ -85,22 +90,25 @@ class CallRecorder:
     def __init__(self, app):
         self.app = app
         self.calls: list[dict] = []
+        self.authorizations: list[dict] = []
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == CALLS_PATH:
-            return self._serve_record(environ, start_response)
+            return self._serve_record(environ, start_response, self.calls)
+        if environ.get("PATH_INFO") == AUTHORIZATIONS_PATH:
+            return self._serve_record(environ, start_response, self.authorizations)
         if not environ.get("PATH_INFO", "").startswith("/moto-api"):
             call = describe_call(environ)
             with self.lock:
                 self.calls.append(call)
         return self.app(environ, start_response)
 
-    def _serve_record(self, environ, start_response):
+    def _serve_record(self, environ, start_response, record: list[dict]):
         with self.lock:
             if environ.get("REQUEST_METHOD") == "DELETE":
-                self.calls.clear()
-            body = json.dumps(self.calls).encode()
+                record.clear()
+            body = json.dumps(record).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
@@ -108,6 +116,30 @@ class CallRecorder:
 def is_write(operation: str) -> bool:
     """Whether a recorded operation may change state in the account."""
     return not _READ_OPERATION.fullmatch(operation)
+
+
+def record_authorizations(recorder: CallRecorder) -> None:
+    """Record each IAM check moto makes (it makes them only with enforcement on) in ``recorder``: which action, on
+    what, by whom, allowed or not."""
+    from moto.iam.access_control import IAMRequestBase
+
+    check = IAMRequestBase.check_action_permitted
+
+    def recorded_check(request, resource: str) -> None:
+        entry = {"action": request._action, "resource": resource, "caller": request._access_key.arn}
+        entry["request"] = f"{request._method} {request._path}"
+        try:
+            check(request, resource)
+        except Exception:
+            entry["allowed"] = False
+            raise
+        else:
+            entry["allowed"] = True
+        finally:
+            with recorder.lock:
+                recorder.authorizations.append(entry)
+
+    IAMRequestBase.check_action_permitted = recorded_check
 
 
 # --- the server ---------------------------------------------------------------------------------------------------
@@ -121,6 +153,7 @@ def serve(port: int, port_file: str | None) -> None:
 
     moto_fidelity.apply()
     app = CallRecorder(DomainDispatcherApplication(create_backend_app))
+    record_authorizations(app)
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=MotoRequestHandler)
     bound_port = server.server_address[1]
     os.environ["MOTO_PORT"] = str(bound_port)
@@ -156,6 +189,23 @@ class MotoEndpoint:
     def forget_calls(self) -> None:
         urllib.request.urlopen(urllib.request.Request(self.url + CALLS_PATH, method="DELETE")).close()
 
+    def authorizations(self) -> list[dict]:
+        """Each IAM check since the last ``forget_authorizations`` (IAM enforcement on): action, resource, the
+        caller's ARN (``caller``) and whether it was allowed."""
+        with urllib.request.urlopen(self.url + AUTHORIZATIONS_PATH) as response:
+            return json.load(response)
+
+    def forget_authorizations(self) -> None:
+        urllib.request.urlopen(urllib.request.Request(self.url + AUTHORIZATIONS_PATH, method="DELETE")).close()
+
+    def answer_unchecked(self, calls: float) -> None:
+        """IAM enforcement on: moto answers the next ``calls`` calls without IAM checks (``float("inf")``: all, until
+        the next ``answer_unchecked(0)``), for setting up users and their keys."""
+        request = urllib.request.Request(
+            self.url + RESET_AUTH_PATH, data=str(calls).encode(), headers={"Content-Type": "text/plain"}, method="POST"
+        )
+        urllib.request.urlopen(request).close()
+
     def operations(self, service: str | None = None) -> list[str]:
         """The operations recorded since the last ``forget_calls``, in order, optionally for one service."""
         return [call["operation"] for call in self.calls() if service is None or call["service"] == service]
@@ -183,20 +233,27 @@ class MotoEndpoint:
                 self.process.wait()
 
 
-def start(work_dir: Path, own_session: bool = False) -> MotoEndpoint:
+def start(work_dir: Path, own_session: bool = False, unauthenticated_calls: int | None = None) -> MotoEndpoint:
     """Start this script on a free port of 127.0.0.1 and wait until it listens; its log is ``work_dir/moto.log``.
 
     ``own_session``: the server does not get the terminal's Ctrl-C; the caller stops it (the demo does, so that it
     can report the stop).
+    ``unauthenticated_calls``: IAM enforcement on. moto answers this many calls (from anyone, for example those that
+    create a user and its access key) without checking them, then checks the signature and the caller's IAM policies
+    of every call (moto's ``INITIAL_NO_AUTH_ACTION_COUNT``). None: never checked.
     """
     port_file = work_dir / "moto.port"
     log_path = work_dir / "moto.log"
+    env = dict(os.environ)
+    if unauthenticated_calls is not None:
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(unauthenticated_calls)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, __file__, "--port-file", str(port_file)],
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=own_session,
+            env=env,
         )
     endpoint = MotoEndpoint(url="", process=process, log_path=log_path)
     deadline = time.monotonic() + START_TIMEOUT
