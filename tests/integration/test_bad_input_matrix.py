@@ -76,7 +76,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def matrix_run(run_playbook, moto_endpoint):
-    tasks = [{"name": case_id, module: options, "ignore_errors": True} for case_id, module, options, _ in CASES]
+    tasks = [{"name": case_id, module: options, "ignore_errors": True} for case_id, module, options, _named in CASES]
     moto_endpoint.forget_calls()
     run = run_playbook(tasks)
     return run, moto_endpoint.calls()
