@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import investigate_report
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_files
-from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
+from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ReportAction
 
 # The fact the role's investigate entry point records on each target that acts (tasks/events.yml).
 RECORD_VAR = "pending_deletion_alarm__investigation"
@@ -21,31 +18,18 @@ ARGUMENT_SPEC = {
 }
 
 
-class ActionModule(ControllerAction):
+class ActionModule(ReportAction):
     ARGUMENT_SPEC = ARGUMENT_SPEC
+    RECORD_VAR = RECORD_VAR
+    REPORT_STEM = REPORT_STEM
 
     def act(self, args, task_vars, result):
-        task_vars = task_vars or {}
-        hosts = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
-        hostvars = task_vars.get("hostvars", {})
-        targets = [
-            {
-                "host": host,
-                "region": str(hostvars[host].get("aws_region", "")) if host in hostvars else "",
-                "record": hostvars[host].get(RECORD_VAR) if host in hostvars else None,
-            }
-            for host in hosts
-        ]
-        generated_at = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        targets = self.recorded_targets(args, task_vars)
+        generated_at = self.generated_at()
         report = investigate_report.build_report(targets, generated_at)
-        markdown_path, html_path = report_files.paths(args["dest"], REPORT_STEM)
-        if not self._task.check_mode:
-            report_files.write(args["dest"], REPORT_STEM, investigate_report.document(report))
+        self.write_report(args["dest"], investigate_report.document(report), result)
         result.update(
             changed=False,
-            written=not self._task.check_mode,
-            markdown_path=markdown_path,
-            html_path=html_path,
             status=report.status,
             found=bool(report.keys),
             called_keys=report.keys,

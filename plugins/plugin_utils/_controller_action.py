@@ -8,7 +8,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from ansible.plugins.action import ActionBase
+
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import report_files
 
 
 class ControllerAction(ActionBase):
@@ -26,3 +30,36 @@ class ControllerAction(ActionBase):
 
     def act(self, args: dict, task_vars: dict, result: dict) -> dict:
         raise NotImplementedError
+
+
+class ReportAction(ControllerAction):
+    """A report of what each target recorded: subclasses set RECORD_VAR (the recorded fact), REPORT_STEM (the file
+    names) and implement ``act`` with ``recorded_targets`` and ``write_report``."""
+
+    RECORD_VAR = ""
+    REPORT_STEM = ""
+
+    def recorded_targets(self, args: dict, task_vars: dict) -> list[dict]:
+        """Each host (``hosts``, or every host of the play) with its region and the fact it recorded, or None."""
+        task_vars = task_vars or {}
+        hosts = args["hosts"] if args["hosts"] is not None else list(task_vars.get("ansible_play_hosts_all", []))
+        hostvars = task_vars.get("hostvars", {})
+        return [
+            {
+                "host": host,
+                "region": str(hostvars[host].get("aws_region", "")) if host in hostvars else "",
+                "record": hostvars[host].get(self.RECORD_VAR) if host in hostvars else None,
+            }
+            for host in hosts
+        ]
+
+    @staticmethod
+    def generated_at() -> str:
+        return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    def write_report(self, dest: str, document, result: dict) -> None:
+        """Write the Markdown and HTML files (not in check mode) and say where they are."""
+        markdown_path, html_path = report_files.paths(dest, self.REPORT_STEM)
+        if not self._task.check_mode:
+            report_files.write(dest, self.REPORT_STEM, document)
+        result.update(written=not self._task.check_mode, markdown_path=markdown_path, html_path=html_path)
