@@ -100,6 +100,35 @@ def propagation(cases: list[dict]) -> str:
     )
 
 
+def bad_input(cases: list[dict]) -> str:
+    """test_bad_input_matrix.py (the modules, one play) and the role's table (site.yml runs)."""
+    groups: dict[str, list[dict]] = {}
+    for case in cases:
+        groups.setdefault(case["where"], []).append(case)
+    rows = [
+        [
+            where,
+            sum(case["tried"] for case in mine),
+            sum(case["failed_naming_the_value"] for case in mine),
+            sum(case["calls"] for case in mine),
+        ]
+        for where, mine in groups.items()
+    ]
+    tried = sum(case["tried"] for case in cases)
+    return (
+        "## Bad input\n\n`tests/integration/test_bad_input_matrix.py` gives each module bad input (malformed ARNs, "
+        "a topic or key in another region, impossible periods, thresholds and datapoints, wrong types, over-long "
+        "names, conflicting options, alias/aws/sns, a malformed filter pattern) as the tasks of one play; "
+        "`test_role_pending_deletion_alarm.py::test_bad_input_fails_before_any_aws_call` runs site.yml with bad role "
+        "variables and inventory (a non-email, an unknown topology, unknown and misspelt regions, a host without "
+        "aws_region, the KMS key forms). Each must fail with a message that names the bad value and what is "
+        "expected, before any AWS call: the calls column is what the test endpoint recorded.\n\n"
+        + _table(["where", "bad inputs tried", "failed naming the value", "AWS calls"], rows)
+        + f"\n\nBad inputs tried in all: {tried}. Writes in check mode: the check-mode writes column of the "
+        "throttling table.\n"
+    )
+
+
 def secrets(cases: list[dict]) -> str:
     rows = [[case["case"], case["secrets_checked"], case["files_checked"], case["leaks"]] for case in cases]
     return (
@@ -218,6 +247,7 @@ SECTIONS = {
     "faults": faults,
     "kills": kills,
     "propagation": propagation,
+    "bad_input": bad_input,
     "secrets": secrets,
     "hardening": hardening,
     "policy": policy,
@@ -228,6 +258,7 @@ HEADINGS = {
     "faults": "## Throttling and 503s",
     "kills": "## Killed runs",
     "propagation": "## IAM propagation",
+    "bad_input": "## Bad input",
     "secrets": "## Secrets",
     "hardening": "## Security defaults, foreign resources, drift, two operators",
     "policy": "## Least privilege",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import reliability_figures
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 from aws_account import Account
@@ -350,11 +351,19 @@ BAD_KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
         ),
     ],
 )
-def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value):
+def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value, request):
     hosts = three_regions()
     if "bad_region" in role_vars:
         hosts[f"target-{REGIONS[2]}"] = role_vars.pop("bad_region")
     failed = deploy(hosts, **role_vars)
+    reliability_figures.record(
+        "bad_input",
+        f"role-{request.node.callspec.id}",
+        where="role variables and inventory (site.yml)",
+        tried=1,
+        failed_naming_the_value=int(failed.rc != 0 and named_value in failed.failure_messages()),
+        calls=len(failed.operations),
+    )
     assert failed.rc != 0, failed.explain()
     assert failed.failed_hosts, failed.explain()
     assert named_value in failed.failure_messages(), failed.explain()
