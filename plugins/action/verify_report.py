@@ -9,35 +9,19 @@ from __future__ import annotations
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import verify_report
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ReportAction
 
-# The fact the role's verify entry point records on each target that acts (tasks/audit.yml).
-RECORD_VAR = "pending_deletion_alarm__audit"
-REPORT_STEM = "verify-report"
-ARGUMENT_SPEC = {
-    "dest": {"type": "path", "default": "kmsguard-verify-report"},
-    "hosts": {"type": "list", "elements": "str"},
-}
-
 
 class ActionModule(ReportAction):
-    ARGUMENT_SPEC = ARGUMENT_SPEC
-    RECORD_VAR = RECORD_VAR
-    REPORT_STEM = REPORT_STEM
+    # The fact the role's verify entry point records on each target that acts (tasks/audit.yml).
+    RECORD_VAR = "pending_deletion_alarm__audit"
+    REPORT_STEM = "verify-report"
+    REPORT = verify_report
 
-    def act(self, args, task_vars, result):
-        targets = self.recorded_targets(args, task_vars)
-        generated_at = self.generated_at()
-        report = verify_report.build_report(targets, generated_at)
-        document = verify_report.document(report)
-
-        self.write_report(args["dest"], document, result)
-        result.update(
-            changed=False,
-            status=report.status,
-            critical_count=report.count("critical"),
-            warning_count=report.count("warning"),
-            failed_targets=report.failed_targets,
-            table=verify_report.console_table(report),
-            targets=[
+    def facts(self, report) -> dict:
+        return {
+            "critical_count": report.count("critical"),
+            "warning_count": report.count("warning"),
+            "failed_targets": report.failed_targets,
+            "targets": [
                 {
                     "host": row.host,
                     "account_id": row.account_id,
@@ -50,6 +34,5 @@ class ActionModule(ReportAction):
                 }
                 for row in report.rows
             ],
-            pending_keys=report.pending_keys,
-        )
-        return result
+            "pending_keys": report.pending_keys,
+        }

@@ -95,19 +95,8 @@ seealso:
     link: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
   - module: amazon.aws.cloudtrail
   - module: kmsguard.alarms.kms_pending_alarm_info
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 """
 
 EXAMPLES = r"""
@@ -164,11 +153,9 @@ records_kms_pending_deletion_calls:
   sample: true
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selector_decisions as decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selectors
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import finish
@@ -212,12 +199,7 @@ def main() -> None:
         "event_selectors": {"type": "list", "elements": "dict", "options": selector},
         "replace_advanced_event_selectors": {"type": "bool", "default": False},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

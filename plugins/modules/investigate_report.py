@@ -32,33 +32,11 @@ options:
         to the directory C(ansible-playbook) runs in. An existing report there is replaced.
     type: path
     default: kmsguard-verify-report
-  hosts:
-    description: The targets of the report, in order. Unset - every host of the play (C(ansible_play_hosts_all)).
-    type: list
-    elements: str
-notes:
-  - In check mode the report is built and returned but not written.
-  - The report files are output, not managed state, so the task never reports C(changed).
 seealso:
   - module: kmsguard.alarms.kms_pending_events
   - module: kmsguard.alarms.verify_report
-extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
-  check_mode:
-    support: full
-    details: Builds the report but writes no file.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+extends_documentation_fragment: [ansible.builtin.action_common_attributes,
+                                 ansible.builtin.action_common_attributes.flow, kmsguard.alarms.report]
 """
 
 EXAMPLES = r"""

@@ -50,20 +50,11 @@ seealso:
   - name: Cancel key deletion
     description: AWS KMS developer guide.
     link: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-scheduling-key-deletion.html
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: Each key's state before and after, by key ARN (C(PendingDeletion) -> C(Disabled) or C(Enabled)).
-  idempotent:
-    support: full
 """
 
 EXAMPLES = r"""
@@ -115,13 +106,11 @@ key_results:
       sample: cancelled_and_enabled
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_facts
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_reads
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import key_deletion
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import key_deletion_decisions as decide
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import plan
 
 
@@ -148,12 +137,7 @@ def main() -> None:
         "enable": {"type": "bool", "default": False},
         "account_id": {"type": "str"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

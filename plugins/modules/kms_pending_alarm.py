@@ -132,20 +132,8 @@ notes:
   - Every call is retried with jittered backoff when AWS throttles it.
   - The C(alarm) result of a run that creates the alarm, and of check mode, is the alarm as written; values that
     AWS assigns (ARN, state) appear once the alarm exists, from the next run on.
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.tags
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.tags,
+                                 amazon.aws.boto3, kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 seealso:
   - module: kmsguard.alarms.kms_pending_metric_filter
   - name: Creating an alarm that detects usage of a KMS key pending deletion
@@ -289,11 +277,9 @@ alarm:
       sample: {team: security}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import plan_alarm
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validate_params
@@ -361,12 +347,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
     )
 
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,8 @@ seealso:
   - name: SetAlarmState
     description: The CloudWatch call the drill makes.
     link: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes]
 attributes:
   check_mode:
     support: full
@@ -95,13 +91,11 @@ states:
   sample: [ALARM, OK]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarm_drill
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import common
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import plan
 
 
@@ -133,12 +127,7 @@ def main() -> None:
         "alarm_name": {"type": "str", "default": constants.ALARM_NAME},
         "reason": {"type": "str", "default": alarm_drill.DRILL_REASON},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -79,20 +79,8 @@ seealso:
   - module: kmsguard.alarms.kms_pending_metric_filter
   - module: kmsguard.alarms.kms_pending_alarm
   - module: kmsguard.alarms.kms_pending_alarm_drill
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.READS]
 """
 
 EXAMPLES = r"""
@@ -283,13 +271,11 @@ pending_keys:
             key_state: PendingDeletion, deletion_date: "2030-01-07T10:00:00+00:00", days_left: 6, used_by: []}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_facts
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_result
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_rules
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_keys
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import plan
 
@@ -311,12 +297,7 @@ def main() -> None:
         "covered_regions": {"type": "list", "elements": "str", "default": []},
         "event_rule_name": {"type": "str"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -97,19 +97,8 @@ seealso:
     description: How EventBridge writes the message from the event.
     link: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
   - module: kmsguard.alarms.kms_pending_alarm
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 """
 
 EXAMPLES = r"""
@@ -163,12 +152,10 @@ rule_arn:
   sample: arn:aws:events:eu-west-1:123456789012:rule/KMSKeyPendingDeletionEventRule
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rules
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import apply
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
@@ -211,12 +198,7 @@ def main() -> None:
         "target_id": {"type": "str", "default": constants.EVENT_RULE_TARGET_ID},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

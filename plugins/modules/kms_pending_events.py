@@ -75,20 +75,8 @@ seealso:
   - name: Creating an alarm that detects usage of a KMS key pending deletion
     description: The AWS KMS procedure.
     link: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-creating-cloudwatch-alarm.html
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.READS]
 """
 
 EXAMPLES = r"""
@@ -226,10 +214,8 @@ called_keys:
       type: bool
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_events
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_events_facts
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import pending_keys
@@ -253,12 +239,7 @@ def main() -> None:
         "alarm_name": {"type": "str", "default": constants.ALARM_NAME},
         "max_events": {"type": "int", "default": pending_events.DEFAULT_MAX_EVENTS},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -95,19 +95,8 @@ seealso:
     link: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys-creating-cloudwatch-alarm.html
   - module: kmsguard.alarms.kms_pending_alarm
   - module: amazon.aws.cloudwatchlogs_log_group
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 """
 
 EXAMPLES = r"""
@@ -206,12 +195,10 @@ metric_filter:
       sample: false
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filters
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import fail_on_problems
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.plan import finish
@@ -260,12 +247,7 @@ def main() -> None:
         "default_value": {"type": "float"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -72,19 +72,8 @@ seealso:
     description: The API the C(api) engine calls.
     link: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TestMetricFilter.html
   - module: kmsguard.alarms.kms_pending_metric_filter
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.READS]
 """
 
 EXAMPLES = r"""
@@ -179,12 +168,10 @@ pattern_kind:
   sample: json
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_pattern
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_test_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import filter_tests
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 
 NOT_IMPLEMENTED = (
     "The endpoint does not implement TestMetricFilter. Use engine=auto to let the local engine answer instead, or "
@@ -224,12 +211,7 @@ def main() -> None:
         "log_event_messages": {"type": "list", "elements": "str", "required": True},
         "engine": {"type": "str", "choices": list(filter_test_decisions.ENGINES), "default": "auto"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

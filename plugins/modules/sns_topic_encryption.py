@@ -58,19 +58,8 @@ seealso:
     link: https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
   - module: community.aws.sns_topic
   - module: kmsguard.alarms.kms_pending_alarm
-extends_documentation_fragment:
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
-  - kmsguard.alarms.attributes
-  - kmsguard.alarms.attributes.ACTIONGROUP_AWS
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+extends_documentation_fragment: [amazon.aws.common.modules, amazon.aws.region.modules, amazon.aws.boto3,
+                                 kmsguard.alarms.attributes, kmsguard.alarms.attributes.CHANGES]
 """
 
 EXAMPLES = r"""
@@ -116,9 +105,7 @@ kms_master_key_id:
   sample: alias/cloudwatch-alarms
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import aws_client
@@ -153,12 +140,7 @@ def main() -> None:
         "kms_key_id": {"type": "str", "no_log": False},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-
-    try:
-        do(module)
-    except AnsibleAWSError as e:
-        module.fail_json_aws_error(e)
+    module_run.run(argument_spec, do)
 
 
 if __name__ == "__main__":

@@ -33,11 +33,30 @@ class ControllerAction(ActionBase):
 
 
 class ReportAction(ControllerAction):
-    """A report of what each target recorded: subclasses set RECORD_VAR (the recorded fact), REPORT_STEM (the file
-    names) and implement ``act`` with ``recorded_targets`` and ``write_report``."""
+    """A report of what each target recorded, written as Markdown and HTML and returned with a console table.
 
+    Subclasses set RECORD_VAR (the fact each target recorded), REPORT_STEM (the file names) and REPORT (the
+    module_utils that builds the report: ``build_report(targets, generated_at)``, ``document(report)`` and
+    ``console_table(report)``), and return their own result fields from ``facts``.
+    """
+
+    ARGUMENT_SPEC = {
+        "dest": {"type": "path", "default": "kmsguard-verify-report"},
+        "hosts": {"type": "list", "elements": "str"},
+    }
     RECORD_VAR = ""
     REPORT_STEM = ""
+    REPORT = None
+
+    def act(self, args: dict, task_vars: dict, result: dict) -> dict:
+        report = self.REPORT.build_report(self.recorded_targets(args, task_vars), self.generated_at())
+        self.write_report(args["dest"], self.REPORT.document(report), result)
+        result.update(changed=False, status=report.status, table=self.REPORT.console_table(report))
+        result.update(self.facts(report))
+        return result
+
+    def facts(self, report) -> dict:
+        raise NotImplementedError
 
     def recorded_targets(self, args: dict, task_vars: dict) -> list[dict]:
         """Each host (``hosts``, or every host of the play) with its region and the fact it recorded, or None."""
