@@ -19,12 +19,12 @@ OLDEST_SANITY_TREE := $(CURDIR)/.build/sanity-oldest/ansible_collections/kmsguar
 # The sanity tests whose result depends on the ansible-core and amazon.aws versions: can the modules and plugins be
 # compiled and imported, do their docs load and agree with the argument specs. (Code style: `make sanity`.)
 OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-metadata validate-modules yamllint
-# The integration tests of the matrix: every module and the role end to end, and the built tarball installed and run
-# (site, verify, teardown). Left out, to keep `make test` within its time: test_verify.py (the audit in depth; the
-# tarball test runs verify.yml on this combination) and test_why_not_amazon_aws.py (measures amazon.aws's own
-# modules, for the README's table of the newest versions).
-# AWX jobs (ansible-runner, sliced) and the execution environment (which pins its own ansible-core) run in .venv
-# only: the oldest combination's role tests cover the same role code.
+# The integration tests of the matrix: those of `make integration` (not the heavy reliability runs) for every module
+# and the role end to end, and the built tarball installed and run (site, verify, teardown). Left out, to keep
+# `make test` within its time: test_verify.py (the audit in depth; the tarball test runs verify.yml on this
+# combination) and test_why_not_amazon_aws.py (measures amazon.aws's own modules, for the README's table of the
+# newest versions). AWX jobs (ansible-runner, sliced) and the execution environment (which pins its own ansible-core)
+# run in .venv only: the oldest combination's role tests cover the same role code.
 OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py %/test_awx.py \
 	%/test_execution_environment.py,$(wildcard tests/integration/test_*.py))
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
@@ -40,6 +40,9 @@ ANTSIBULL_DOCS = GIT_CEILING_DIRECTORIES=$(realpath $(SITE_PACKAGES)) antsibull-
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
+# The heavy fault runs mostly wait (botocore's backoff after each injected fault): one more worker than cores keeps
+# both cores busy while they wait.
+RELIABILITY_WORKERS ?= 3
 # The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
 TEST_STAGES := lint sanity unit integration test-reliability molecule docs-check importer test-matrix
 
@@ -97,7 +100,7 @@ integration: venv  ## real ansible-playbook runs against a moto server on 127.0.
 # Every test of test_reliability.py (these and the lighter ones make integration runs) writes its figures to
 # tests/output/reliability/; reliability-report turns them into docs/reliability.md.
 test-reliability: venv  ## fault-injection and kill runs (part of make test); figures in tests/output/reliability
-	python -m pytest -q -n $(PYTEST_WORKERS) -m reliability tests/integration
+	python -m pytest -q -n $(RELIABILITY_WORKERS) -m reliability tests/integration
 
 reliability-report: venv  ## docs/reliability.md from the figures of the last make test-reliability
 	python tools/reliability_report.py
@@ -121,7 +124,8 @@ test-matrix: venv-oldest  ## sanity, unit and integration tests on the oldest su
 	cd $(OLDEST_SANITY_TREE) && flock $$HOME/.ansible/test/sanity.lock $(CURDIR)/$(VENV_OLDEST)/bin/ansible-test \
 		sanity --python 3.11 $(addprefix --test ,$(OLDEST_SANITY_TESTS))
 	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/unit
-	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) $(OLDEST_INTEGRATION)
+	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not reliability" \
+		$(OLDEST_INTEGRATION)
 
 build: venv  ## ansible-galaxy collection build into .build/dist (galaxy.yml's build_ignore keeps dev files out)
 	ansible-galaxy collection build --force --output-path $(DIST)
