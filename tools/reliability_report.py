@@ -39,6 +39,11 @@ def _table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def _check_mode_writes(case: dict) -> str:
+    runs = case.get("check_mode_runs", 1)
+    return f"{case['check_mode_writes']} in {runs} run{'s' if runs > 1 else ''}" if runs else "-"
+
+
 def faults(cases: list[dict]) -> str:
     rows = [
         [
@@ -48,7 +53,9 @@ def faults(cases: list[dict]) -> str:
             case["throttled"],
             case["unavailable"],
             "converged",
-            case["check_mode_writes"],
+            f"{case['check_mode_writes']} in {case.get('check_mode_runs', 1)} runs"
+            if case.get("check_mode_runs", 1)
+            else "-",
             case["rerun_changed"],
             case["rerun_writes"],
         ]
@@ -56,9 +63,10 @@ def faults(cases: list[dict]) -> str:
     ]
     return (
         "## Throttling and 503s\n\n`test_site_converges_under_throttling_and_503s`: site.yml over 3 regions with 20% "
-        "of the calls throttled and 3% answered with a bare HTTP 503, per seed: `--check --diff` on the empty "
-        "account, the deployment, then a clean re-run; the account then holds exactly one of each resource "
-        "(no duplicate, no orphan).\n\n"
+        "of the calls throttled and 3% answered with a bare HTTP 503, per seed: the deployment, then a clean re-run; "
+        "the account then holds exactly one of each resource (no duplicate, no orphan). The first seed of each "
+        "topology also runs `--check --diff` under the same faults on the empty account before the deployment and "
+        "on the converged account after it (0 changed there).\n\n"
         + _table(
             [
                 "topology",
@@ -225,10 +233,11 @@ def policy(cases: list[dict]) -> str:
         "## Least privilege\n\n`test_least_privilege.py`: a moto server that checks IAM on every call; an IAM user "
         "holding exactly `docs/iam/deployer-policy.json` runs site.yml, site.yml again, verify.yml and teardown.yml: "
         f"each succeeds (moto actions used: {used}). Then, for each action, a user holding the "
-        "policy without it runs the same steps: moto refuses that action and no other, first in the first step that "
-        "uses it, and the run fails with access denied (or, where a module reads the refusal as nothing there, a "
-        "later step fails or the re-run changes again). `make integration` removes a representative subset "
-        "(one or two actions per service and step), `make test-reliability` every other action.\n\n"
+        "policy without it runs site.yml, then each step that uses the action and every step after a refusal: moto "
+        "refuses that action and no other, first in the first step that uses it, and the run fails with access "
+        "denied (or, where a module reads the refusal as nothing there, a later step fails or the re-run changes "
+        "again). `make integration` runs the exact policy; `make test-reliability` removes each action in turn "
+        "(all of them in one sweep).\n\n"
         + _table(["action in the policy", "moto checks it as", "removed: result"], rows)
         + f"\n\nActions in the policy: {len(checked_as)}. Removed one at a time, the run fails with access denied: "
         f"{proven}; a later step fails because a module read the refusal as nothing there: {later}; the re-run is no "

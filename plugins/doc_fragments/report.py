@@ -11,6 +11,13 @@ class ModuleDocFragment:
     # The controller-side report actions (verify_report, investigate_report): the targets, check mode, attributes.
     DOCUMENTATION = r"""
 options:
+  dest:
+    description:
+      - Directory of the report, created if needed; the verify and the investigate reports share the default one.
+        A relative path is relative to the directory C(ansible-playbook) runs in. An existing report there is
+        replaced.
+    type: path
+    default: kmsguard-verify-report
   hosts:
     description: The targets of the report, in order. Unset - every host of the play (C(ansible_play_hosts_all)).
     type: list

@@ -25,13 +25,6 @@ description:
   - Run it once (C(run_once)) after the role's C(investigate) entry point, as C(playbooks/investigate.yml) does.
 author:
   - kmsguard.alarms maintainers (@kmsguard)
-options:
-  dest:
-    description:
-      - Directory of the report, created if needed; the verify report's by default. A relative path is relative
-        to the directory C(ansible-playbook) runs in. An existing report there is replaced.
-    type: path
-    default: kmsguard-verify-report
 seealso:
   - module: kmsguard.alarms.kms_pending_events
   - module: kmsguard.alarms.verify_report

@@ -27,13 +27,6 @@ description:
   - Run it once (C(run_once)) after the role's C(verify) entry point, as C(playbooks/verify.yml) does.
 author:
   - kmsguard.alarms maintainers (@kmsguard)
-options:
-  dest:
-    description:
-      - Directory of the report, created if needed. A relative path is relative to the directory
-        C(ansible-playbook) runs in. Existing reports there are replaced.
-    type: path
-    default: kmsguard-verify-report
 seealso:
   - module: kmsguard.alarms.kms_pending_alarm_info
   - module: kmsguard.alarms.kms_pending_alarm_drill
