@@ -43,8 +43,10 @@ PYTEST_WORKERS ?= 2
 # The heavy fault runs mostly wait (botocore's backoff after each injected fault): one more worker than cores keeps
 # both cores busy while they wait.
 RELIABILITY_WORKERS ?= 3
-# The stages of `make test`, in order. Molecule scenarios run in the molecule stage.
-TEST_STAGES := lint sanity unit integration test-reliability molecule docs-check importer test-matrix
+# The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The reliability runs
+# leave part of a core idle while they wait on retries: the single-process stages run beside them. Molecule
+# scenarios run in the molecule stage.
+TEST_STAGES := lint sanity unit integration test-reliability+molecule+docs-check+importer test-matrix
 
 
 .PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration \
@@ -65,7 +67,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt tools/requirements-san
 # bench) makes the same link itself with tests/support/collection_link.py.
 venv: $(VENV)/.installed  ## create .venv with the runtime and test requirements
 	@mkdir -p $(dir $(COLLECTION_LINK))
-	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
+	@test "$$(readlink $(COLLECTION_LINK))" = "$(CURDIR)" || ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
 lint: ruff ansible-lint changelog-lint docs-lint  ## ruff, ansible-lint (production profile), changelog, docs
 
