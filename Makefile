@@ -23,10 +23,11 @@ OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-met
 # and the role end to end, and the built tarball installed and run (site, verify, teardown). Left out, to keep
 # `make test` within its time: test_verify.py (the audit in depth; the tarball test runs verify.yml on this
 # combination) and test_why_not_amazon_aws.py (measures amazon.aws's own modules, for the README's table of the
-# newest versions). AWX jobs (ansible-runner, sliced) and the execution environment (which pins its own ansible-core)
-# run in .venv only: the oldest combination's role tests cover the same role code.
+# newest versions). AWX jobs (ansible-runner, sliced), the execution environment (which pins its own ansible-core) and
+# the role's hardening cases (foreign resources, drift, two operators: the role's own decisions) run in .venv only:
+# the oldest combination's role tests run the same role code through the same modules.
 OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py %/test_awx.py \
-	%/test_execution_environment.py,$(wildcard tests/integration/test_*.py))
+	%/test_execution_environment.py %/test_role_hardening.py,$(wildcard tests/integration/test_*.py))
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
 VENV_IMPORTER := .venv-importer
 DIST := $(CURDIR)/.build/dist
@@ -43,10 +44,10 @@ PYTEST_WORKERS ?= 2
 # The heavy fault runs mostly wait (botocore's backoff after each injected fault): one more worker than cores keeps
 # both cores busy while they wait.
 RELIABILITY_WORKERS ?= 3
-# The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The reliability runs
-# leave part of a core idle while they wait on retries: the single-process stages run beside them. Molecule
-# scenarios run in the molecule stage.
-TEST_STAGES := lint sanity unit integration test-reliability+molecule+docs-check+importer test-matrix
+# The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The linters each use one
+# core; the reliability runs leave part of a core idle while they wait on retries: the single-process stages and the
+# oldest combination's venv run beside them. Molecule scenarios run in the molecule stage.
+TEST_STAGES := lint+sanity unit integration test-reliability+molecule+docs-check+importer+venv-oldest test-matrix
 
 
 .PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration \
