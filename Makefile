@@ -19,15 +19,17 @@ OLDEST_SANITY_TREE := $(CURDIR)/.build/sanity-oldest/ansible_collections/kmsguar
 # The sanity tests whose result depends on the ansible-core and amazon.aws versions: can the modules and plugins be
 # compiled and imported, do their docs load and agree with the argument specs. (Code style: `make sanity`.)
 OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-metadata validate-modules yamllint
-# The integration tests of the matrix: those of `make integration` (not the heavy reliability runs) for every module
-# and the role end to end, and the built tarball installed and run (site, verify, teardown). Left out, to keep
-# `make test` within its time: test_verify.py (the audit in depth; the tarball test runs verify.yml on this
-# combination) and test_why_not_amazon_aws.py (measures amazon.aws's own modules, for the README's table of the
-# newest versions). AWX jobs (ansible-runner, sliced), the execution environment (which pins its own ansible-core) and
-# the role's hardening cases (foreign resources, drift, two operators: the role's own decisions) run in .venv only:
-# the oldest combination's role tests run the same role code through the same modules.
-OLDEST_INTEGRATION := $(filter-out %/test_verify.py %/test_why_not_amazon_aws.py %/test_awx.py \
-	%/test_execution_environment.py %/test_role_hardening.py,$(wildcard tests/integration/test_*.py))
+# The integration tests of the matrix: the modules that the role and the playbooks run, end to end on this combination
+# (site and teardown in both topologies, the topic's key, the detailed notification, verify, investigate and
+# cancel_deletion), the built tarball installed and run, metric_filter_test, each module's bad input, the action
+# group, the exact IAM policy, and the lighter reliability cases (each protocol's throttling answer, IAM propagation,
+# secrets with -vvv).
+# The newest combination runs the rest as well, to keep `make test` within its time: each module's own edge cases
+# (our own Python, which the unit tests also run here), the audit in depth, the AWX jobs, the execution environment
+# (which pins its own ansible-core), the role's hardening cases and the measure of amazon.aws's own modules.
+OLDEST_INTEGRATION := $(addprefix tests/integration/,test_role_pending_deletion_alarm.py test_role_topic_encryption.py \
+	test_after_the_alarm.py test_release_artifact.py test_bad_input_matrix.py test_action_group.py \
+	test_least_privilege.py test_reliability.py test_metric_filter_test.py)
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
 VENV_IMPORTER := .venv-importer
 DIST := $(CURDIR)/.build/dist
