@@ -59,11 +59,15 @@ TEST_STAGES := lint+sanity unit integration test-reliability+molecule+docs-check
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
+# --no-compile: pip would byte-compile every file of every package, the ansible package's thousands of modules of
+# collections never imported here among them (a minute of CPU per venv); Python compiles what is imported, once.
+PIP_INSTALL := -m pip install --quiet --no-compile
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt tools/requirements-sanity.txt
 	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found: run make PYTHON=/path/to/python3.12" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -r tools/requirements-sanity.txt
+	$(BIN)/python $(PIP_INSTALL) --upgrade pip
+	$(BIN)/python $(PIP_INSTALL) -r requirements-dev.txt -r tools/requirements-sanity.txt
 	touch $@
 
 # The link every make target needs before it runs anything; Python code that may run without make (tests, demo,
@@ -117,8 +121,8 @@ molecule: venv  ## molecule scenarios, against moto on 127.0.0.1
 # The oldest supported combination in its own venv: sanity (the version-dependent tests), unit and integration.
 $(VENV_OLDEST)/.installed: requirements-oldest.txt
 	test -x $(VENV_OLDEST)/bin/python || $(OLDEST_PYTHON) -m venv $(VENV_OLDEST)
-	$(VENV_OLDEST)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV_OLDEST)/bin/python -m pip install --quiet -r requirements-oldest.txt
+	$(VENV_OLDEST)/bin/python $(PIP_INSTALL) --upgrade pip
+	$(VENV_OLDEST)/bin/python $(PIP_INSTALL) -r requirements-oldest.txt
 	touch $@
 
 venv-oldest: $(VENV_OLDEST)/.installed venv  ## create .venv-oldest: the oldest supported ansible on Python 3.11
@@ -138,8 +142,8 @@ build: venv  ## ansible-galaxy collection build into .build/dist (galaxy.yml's b
 $(VENV_IMPORTER)/.installed: requirements-importer.txt
 	@test -n "$(PYTHON)" || { echo "no Python >= 3.12 found: run make PYTHON=/path/to/python3.12" >&2; exit 1; }
 	test -x $(VENV_IMPORTER)/bin/python || $(PYTHON) -m venv $(VENV_IMPORTER)
-	$(VENV_IMPORTER)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV_IMPORTER)/bin/python -m pip install --quiet -r requirements-importer.txt
+	$(VENV_IMPORTER)/bin/python $(PIP_INSTALL) --upgrade pip
+	$(VENV_IMPORTER)/bin/python $(PIP_INSTALL) -r requirements-importer.txt
 	touch $@
 
 venv-importer: $(VENV_IMPORTER)/.installed
