@@ -29,6 +29,11 @@ from .runner import REPO_ROOT
 from .runner import Side
 
 AWS_COLLECTIONS = ("amazon.aws.", "community.aws.", "kmsguard.alarms.")
+# This collection's action plugins (deployment_plan, check_mode_prediction, the reports) run on the controller
+# alone: no module process, no AWS call.
+CONTROLLER_ACTIONS = frozenset(
+    f"kmsguard.alarms.{path.stem}" for path in (REPO_ROOT / "plugins" / "action").glob("*.py")
+)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -36,7 +41,7 @@ AWS_COLLECTIONS = ("amazon.aws.", "community.aws.", "kmsguard.alarms.")
 
 
 def is_aws_action(action: str) -> bool:
-    return action.startswith(AWS_COLLECTIONS)
+    return action.startswith(AWS_COLLECTIONS) and action not in CONTROLLER_ACTIONS
 
 
 def operation_name(call: dict) -> str:
