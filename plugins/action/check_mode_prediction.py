@@ -10,7 +10,7 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
-    "resource": {"type": "str", "required": True, "choices": ["bucket", "bucket_absent", "created"]},
+    "resource": {"type": "str", "required": True, "choices": ["bucket", "bucket_absent", "created", "log_group"]},
     "kind": {"type": "str", "required": True},
     "name": {"type": "str", "required": True},
     "current": {"type": "raw"},
@@ -33,6 +33,8 @@ class ActionModule(ControllerAction):
 def predict(args: dict) -> check_predictions.Prediction:
     if args["resource"] == "created":
         return check_predictions.predict_creation(args["desired"])
+    if args["resource"] == "log_group":
+        return check_predictions.predict_log_group(args["current"] or {}, args["desired"], args["purge_tags"])
     manages_tags = bool(args["desired"].get("tags"))
     current = check_predictions.current_bucket(args["current"] or None, manages_tags)
     if args["resource"] == "bucket_absent":

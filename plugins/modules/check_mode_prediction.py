@@ -14,7 +14,8 @@ version_added: 1.0.0
 description:
   - Runs on the controller and makes no AWS call. The role
     P(kmsguard.alarms.pending_deletion_alarm#role) uses it in check
-    mode where a module cannot tell - M(amazon.aws.s3_bucket) has no check mode, and a topic, a metric filter or an
+    mode where a module cannot tell - M(amazon.aws.s3_bucket) has no check mode, M(amazon.aws.cloudwatchlogs_log_group)
+    writes a changed retention even in check mode, and a topic, a metric filter or an
     inline role policy cannot be checked against a topic, log group or IAM role that check mode did not create.
   - It compares the current state (as the role read it) with the desired one field by field, as the real module
     would, and reports C(changed) and, with C(--diff), the before and after.
@@ -25,9 +26,12 @@ options:
         M(amazon.aws.s3_bucket_info)'s C(buckets) (or null when there is none).
       - C(bucket_absent) - the deletion of that bucket.
       - C(created) - a resource that does not exist yet and would be created as O(desired) says.
+      - C(log_group) - an existing log group as M(amazon.aws.cloudwatchlogs_log_group) would change it, which in
+        check mode writes the retention it would change (so the role does not run it in check mode on an existing
+        group); O(current) and O(desired) have the keys C(retention) and C(tags) (null or empty - not managed).
     type: str
     required: true
-    choices: [bucket, bucket_absent, created]
+    choices: [bucket, bucket_absent, created, log_group]
   kind:
     description: What the resource is, for the message (for example C(bucket), C(topic), C(metric filter)).
     type: str

@@ -184,22 +184,7 @@ def do(module) -> None:
 
 
 def main() -> None:
-    data_resource = {
-        "type": {"type": "str", "required": True},
-        "values": {"type": "list", "elements": "str", "required": True},
-    }
-    selector = {
-        "read_write_type": {"type": "str", "choices": ["All", "ReadOnly", "WriteOnly"], "default": "All"},
-        "include_management_events": {"type": "bool", "default": True},
-        "exclude_management_event_sources": {"type": "list", "elements": "str", "default": []},
-        "data_resources": {"type": "list", "elements": "dict", "default": [], "options": data_resource},
-    }
-    argument_spec = {
-        "trail_name": {"type": "str", "required": True},
-        "event_selectors": {"type": "list", "elements": "dict", "options": selector},
-        "replace_advanced_event_selectors": {"type": "bool", "default": False},
-    }
-    module_run.run(argument_spec, do)
+    module_run.run(decisions.ARGUMENT_SPEC, do)
 
 
 if __name__ == "__main__":

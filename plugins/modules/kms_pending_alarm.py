@@ -278,8 +278,8 @@ alarm:
 """
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import ARGUMENT_SPEC
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import alarm_result
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import plan_alarm
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.alarm_decisions import validate_params
@@ -311,43 +311,7 @@ def do(module):
 
 
 def main():
-    argument_spec = dict(
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        alarm_name=dict(type="str", default=constants.ALARM_NAME),
-        alarm_description=dict(type="str", default=constants.ALARM_DESCRIPTION),
-        metric_name=dict(type="str", default=constants.METRIC_NAME),
-        metric_namespace=dict(type="str", default=constants.METRIC_NAMESPACE),
-        statistic=dict(
-            type="str", choices=["SampleCount", "Average", "Sum", "Minimum", "Maximum"], default=constants.STATISTIC
-        ),
-        comparison_operator=dict(
-            type="str",
-            choices=[
-                "GreaterThanOrEqualToThreshold",
-                "GreaterThanThreshold",
-                "LessThanThreshold",
-                "LessThanOrEqualToThreshold",
-            ],
-            default=constants.COMPARISON_OPERATOR,
-        ),
-        threshold=dict(type="float", default=constants.THRESHOLD),
-        period=dict(type="int", default=constants.PERIOD),
-        evaluation_periods=dict(type="int", default=constants.EVALUATION_PERIODS),
-        datapoints_to_alarm=dict(type="int", default=constants.DATAPOINTS_TO_ALARM),
-        treat_missing_data=dict(
-            type="str",
-            choices=["breaching", "notBreaching", "ignore", "missing"],
-            default=constants.TREAT_MISSING_DATA,
-        ),
-        actions_enabled=dict(type="bool", default=True),
-        alarm_actions=dict(type="list", elements="str"),
-        ok_actions=dict(type="list", elements="str"),
-        insufficient_data_actions=dict(type="list", elements="str"),
-        tags=dict(type="dict", aliases=["resource_tags"]),
-        purge_tags=dict(type="bool", default=True),
-    )
-
-    module_run.run(argument_spec, do)
+    module_run.run(ARGUMENT_SPEC, do)
 
 
 if __name__ == "__main__":

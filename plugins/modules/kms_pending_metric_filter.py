@@ -195,7 +195,6 @@ metric_filter:
       sample: false
 """
 
-from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filters
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import module_run
@@ -236,18 +235,7 @@ def do(module) -> None:
 
 
 def main() -> None:
-    argument_spec = {
-        "log_group_name": {"type": "str", "required": True},
-        "filter_name": {"type": "str", "default": constants.FILTER_NAME},
-        "filter_pattern": {"type": "str"},
-        "match_replica_deletion": {"type": "bool", "default": False},
-        "metric_name": {"type": "str", "default": constants.METRIC_NAME},
-        "metric_namespace": {"type": "str", "default": constants.METRIC_NAMESPACE},
-        "metric_value": {"type": "str", "default": constants.METRIC_VALUE},
-        "default_value": {"type": "float"},
-        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    }
-    module_run.run(argument_spec, do)
+    module_run.run(metric_filter_decisions.ARGUMENT_SPEC, do)
 
 
 if __name__ == "__main__":

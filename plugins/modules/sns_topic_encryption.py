@@ -131,16 +131,7 @@ def do(module) -> None:
 
 
 def main() -> None:
-    argument_spec = {
-        "topic_arn": {"type": "str", "required": True},
-        # Required with state=present, but not said by required_if: AnsibleModule would stop at "state is present
-        # but all of the following are missing: kms_key_id", alone and before the other checks, and would take an
-        # explicit null as given. validate_params says how to turn encryption off instead (an empty string) and
-        # reports the missing key together with every other problem.
-        "kms_key_id": {"type": "str", "no_log": False},
-        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    }
-    module_run.run(argument_spec, do)
+    module_run.run(topic_encryption_decisions.ARGUMENT_SPEC, do)
 
 
 if __name__ == "__main__":

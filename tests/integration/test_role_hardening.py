@@ -396,6 +396,100 @@ def test_drift_is_shown_by_check_diff_and_put_back_by_a_rerun(site, account):
     )
 
 
+CHAIN_TASK = (
+    "kmsguard.alarms.pending_deletion_alarm : "
+    "Read which parts of the chain are already in place (one read of each resource, no write)"
+)
+# A converged region's chain (account topology, tags, the CIS companion), read by one module run: each resource once.
+CHAIN_READS = {
+    "DescribeLogGroups": 1,
+    "ListTagsLogGroup": 1,
+    "DescribeTrails": 1,
+    "GetTrailStatus": 1,
+    "ListTags": 1,
+    "GetEventSelectors": 1,
+    "GetTopicAttributes": 1,
+    "ListSubscriptionsByTopic": 1,
+    "DescribeMetricFilters": 2,
+    "DescribeAlarms": 2,
+}
+
+
+def drift_every_other_part(account: Account) -> None:
+    """Changes the drift test above does not make, one in each setting the role's modules manage beyond those."""
+    logs, cloudtrail = account.client("logs", HOME), account.client("cloudtrail", HOME)
+    sns, cloudwatch = account.client("sns", HOME), account.client("cloudwatch", HOME)
+    logs.put_retention_policy(logGroupName=LOG_GROUP, retentionInDays=30)
+    logs.tag_log_group(logGroupName=LOG_GROUP, tags={"team": "someone-else"})
+    trail_arn = cloudtrail.describe_trails(trailNameList=[TRAIL])["trailList"][0]["TrailARN"]
+    cloudtrail.update_trail(Name=TRAIL, IsMultiRegionTrail=False)
+    cloudtrail.add_tags(ResourceId=trail_arn, TagsList=[{"Key": "team", "Value": "someone-else"}])
+    topic = topic_arn(account, HOME)
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="DisplayName", AttributeValue="renamed")
+    for found in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]:
+        sns.unsubscribe(SubscriptionArn=found["SubscriptionArn"])
+    sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "team", "Value": "someone-else"}])
+    logs.delete_metric_filter(logGroupName=LOG_GROUP, filterName=constants.CIS_FILTER_NAME)
+    alarm = cloudwatch.describe_alarms(AlarmNames=[constants.CIS_ALARM_NAME])["MetricAlarms"][0]
+    cloudwatch.tag_resource(ResourceARN=alarm["AlarmArn"], Tags=[{"Key": "team", "Value": "someone-else"}])
+
+
+def test_a_converged_chain_is_read_once_and_every_part_that_drifts_is_put_back(site, account):
+    """kms_pending_chain_info stands in for the modules of a part only when that module would change nothing."""
+    settings = {"tags": {"team": "security"}, "cis_alarm": True}
+    assert site([HOME], **settings).rc == 0
+    again = site([HOME], **settings)
+    assert again.rc == 0 and set(again.changed.values()) == {0} and again.writes == [], again.explain()
+    host = f"target-{HOME}"
+    assert set(again.result(CHAIN_TASK, host)["in_place"].values()) == {True}
+    reads = {operation: again.operations.count(operation) for operation in CHAIN_READS}
+    assert reads == CHAIN_READS, again.operations
+
+    drift_every_other_part(account)
+    checked = site([HOME], check=True, **settings)
+    assert checked.rc == 0 and checked.writes == [], checked.explain()
+    assert checked.result(CHAIN_TASK, host)["differences"] == {
+        "log_group": ["retention", "tags"],
+        "trail": ["IsMultiRegionTrail", "tags"],
+        "event_selectors": [],
+        "topic": ["display name", "subscriptions to add", "tags"],
+        "metric_filters": [f"metric filter {constants.CIS_FILTER_NAME} missing"],
+        "alarms": [f"alarm {constants.CIS_ALARM_NAME}"],
+    }
+    # Each part that differs is left to its module, which check mode shows changing it.
+    changed = {name.split(" : ", 1)[-1].rsplit(" [", 1)[0] for name in checked.changed_tasks()}
+    assert changed >= {
+        "Log group (check mode)",
+        "Trail with log file validation, delivering to the log group",
+        "Topic that only this account's CloudWatch alarms may publish to, with the email subscriptions",
+        "Metric filter on the trail's log group",
+        "Alarm on the filter's metric, notifying the topic",
+    }, changed
+    # amazon.aws.cloudwatchlogs_log_group would put the retention even in check mode: the role predicts it instead.
+    predicted = checked.result("kmsguard.alarms.pending_deletion_alarm : Log group (check mode)", host)["diff"]
+    assert predicted == {
+        "before": {"retention": 30, "tags": {"team": "someone-else"}},
+        "after": {"retention": 365, "tags": {"team": "security"}},
+    }
+
+    restored = site([HOME], **settings)
+    assert restored.rc == 0, restored.explain()
+    logs, sns = account.client("logs", HOME), account.client("sns", HOME)
+    group = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"][0]
+    assert group["retentionInDays"] == 365
+    assert logs.list_tags_log_group(logGroupName=LOG_GROUP)["tags"] == {"team": "security"}
+    trail = account.client("cloudtrail", HOME).describe_trails(trailNameList=[TRAIL])["trailList"][0]
+    assert trail["IsMultiRegionTrail"] is True
+    topic = topic_arn(account, HOME)
+    assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["DisplayName"] == "KMS key pending deletion"
+    assert [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]] == [EMAIL]
+    filters = logs.describe_metric_filters(logGroupName=LOG_GROUP)["metricFilters"]
+    assert sorted(f["filterName"] for f in filters) == sorted([constants.FILTER_NAME, constants.CIS_FILTER_NAME])
+    last = site([HOME], **settings)
+    assert set(last.changed.values()) == {0} and last.writes == [], last.explain()
+    assert set(last.result(CHAIN_TASK, host)["in_place"].values()) == {True}
+
+
 # --- 6: two operators at once -------------------------------------------------------------------------------------
 
 

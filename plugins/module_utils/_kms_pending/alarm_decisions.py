@@ -17,6 +17,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from . import constants
 from .arns import parse_arn
 from .arns import sns_topic_problem
 from .plan import Plan
@@ -75,6 +76,44 @@ NOT_NULL = (
     "datapoints_to_alarm",
     "treat_missing_data",
     "actions_enabled",
+)
+
+
+# The module's options (kms_pending_alarm and kms_pending_chain_info apply the same defaults).
+ARGUMENT_SPEC = dict(
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    alarm_name=dict(type="str", default=constants.ALARM_NAME),
+    alarm_description=dict(type="str", default=constants.ALARM_DESCRIPTION),
+    metric_name=dict(type="str", default=constants.METRIC_NAME),
+    metric_namespace=dict(type="str", default=constants.METRIC_NAMESPACE),
+    statistic=dict(
+        type="str", choices=["SampleCount", "Average", "Sum", "Minimum", "Maximum"], default=constants.STATISTIC
+    ),
+    comparison_operator=dict(
+        type="str",
+        choices=[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "LessThanThreshold",
+            "LessThanOrEqualToThreshold",
+        ],
+        default=constants.COMPARISON_OPERATOR,
+    ),
+    threshold=dict(type="float", default=constants.THRESHOLD),
+    period=dict(type="int", default=constants.PERIOD),
+    evaluation_periods=dict(type="int", default=constants.EVALUATION_PERIODS),
+    datapoints_to_alarm=dict(type="int", default=constants.DATAPOINTS_TO_ALARM),
+    treat_missing_data=dict(
+        type="str",
+        choices=["breaching", "notBreaching", "ignore", "missing"],
+        default=constants.TREAT_MISSING_DATA,
+    ),
+    actions_enabled=dict(type="bool", default=True),
+    alarm_actions=dict(type="list", elements="str"),
+    ok_actions=dict(type="list", elements="str"),
+    insufficient_data_actions=dict(type="list", elements="str"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
 )
 
 

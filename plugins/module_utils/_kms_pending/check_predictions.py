@@ -132,6 +132,17 @@ def predict_bucket(current: dict[str, Any] | None, desired: dict[str, Any], purg
     return Prediction(before=current, after=after, changed=after != current)
 
 
+def predict_log_group(current: dict[str, Any], desired: dict[str, Any], purge_tags: bool) -> Prediction:
+    """An existing log group as amazon.aws.cloudwatchlogs_log_group would change it: the retention when one is asked
+    for, the tags when they are managed (``desired["tags"]`` not empty). ``current``: ``retention`` and ``tags``."""
+    after = dict(current)
+    if desired.get("retention") is not None:
+        after["retention"] = desired["retention"]
+    if desired.get("tags"):
+        after["tags"] = merged_tags(current.get("tags") or {}, desired["tags"], purge_tags)
+    return Prediction(before=current, after=after, changed=after != current)
+
+
 def merged_tags(current: dict[str, str], desired: dict[str, str], purge_tags: bool) -> dict[str, str]:
     kept = {key: value for key, value in current.items() if not purge_tags or key.startswith("aws:")}
     return {**kept, **desired}

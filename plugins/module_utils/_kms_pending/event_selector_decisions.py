@@ -32,6 +32,24 @@ DATA_RESOURCE_TYPES = ("AWS::S3::Object", "AWS::Lambda::Function", "AWS::DynamoD
 _TRAIL_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]")
 
 
+# The module's options (cloudtrail_event_selectors and kms_pending_chain_info apply the same defaults).
+_DATA_RESOURCE_SPEC = {
+    "type": {"type": "str", "required": True},
+    "values": {"type": "list", "elements": "str", "required": True},
+}
+_SELECTOR_SPEC = {
+    "read_write_type": {"type": "str", "choices": ["All", "ReadOnly", "WriteOnly"], "default": "All"},
+    "include_management_events": {"type": "bool", "default": True},
+    "exclude_management_event_sources": {"type": "list", "elements": "str", "default": []},
+    "data_resources": {"type": "list", "elements": "dict", "default": [], "options": _DATA_RESOURCE_SPEC},
+}
+ARGUMENT_SPEC = {
+    "trail_name": {"type": "str", "required": True},
+    "event_selectors": {"type": "list", "elements": "dict", "options": _SELECTOR_SPEC},
+    "replace_advanced_event_selectors": {"type": "bool", "default": False},
+}
+
+
 def procedure_selectors() -> list[dict[str, Any]]:
     """The procedure's selectors (constants.EVENT_SELECTORS) in the module's option shape."""
     return [normalise_aws_selector(selector) for selector in constants.EVENT_SELECTORS]

@@ -24,6 +24,19 @@ from .plan import Write
 
 # Fields the module does not manage but PutMetricFilter would drop if left out of the request: carried over
 # from the current filter so that a run never silently removes what someone configured elsewhere.
+# The module's options (kms_pending_metric_filter and kms_pending_chain_info apply the same defaults).
+ARGUMENT_SPEC = {
+    "log_group_name": {"type": "str", "required": True},
+    "filter_name": {"type": "str", "default": constants.FILTER_NAME},
+    "filter_pattern": {"type": "str"},
+    "match_replica_deletion": {"type": "bool", "default": False},
+    "metric_name": {"type": "str", "default": constants.METRIC_NAME},
+    "metric_namespace": {"type": "str", "default": constants.METRIC_NAMESPACE},
+    "metric_value": {"type": "str", "default": constants.METRIC_VALUE},
+    "default_value": {"type": "float"},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
 KEPT_FILTER_FIELDS = ("applyOnTransformedLogs", "fieldSelectionCriteria", "emitSystemFieldDimensions")
 KEPT_TRANSFORMATION_FIELDS = ("unit", "dimensions")
 # What is compared and reported: the fields PutMetricFilter sets. Anything else DescribeMetricFilters returns

@@ -36,6 +36,18 @@ _ALIAS_NAME = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}")
 _KEY_FORMS = "a key ID, a key ARN, an alias name (alias/NAME) or an alias ARN"
 
 
+# The module's options (sns_topic_encryption and kms_pending_chain_info apply the same defaults).
+ARGUMENT_SPEC = {
+    "topic_arn": {"type": "str", "required": True},
+    # Required with state=present, but not said by required_if: AnsibleModule would stop at "state is present
+    # but all of the following are missing: kms_key_id", alone and before the other checks, and would take an
+    # explicit null as given. validate_params says how to turn encryption off instead (an empty string) and
+    # reports the missing key together with every other problem.
+    "kms_key_id": {"type": "str", "no_log": False},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+}
+
+
 def is_aws_managed_sns_key(kms_key_id: str) -> bool:
     """True for alias/aws/sns, as an alias name or as an alias ARN of any partition, region and account."""
     if kms_key_id == AWS_MANAGED_SNS_ALIAS:

@@ -166,3 +166,31 @@ def test_creation_diff_shows_everything_that_would_be_made():
     topic = {"name": "alarms", "policy": POLICY, "subscriptions": [{"protocol": "email", "endpoint": "a@example.com"}]}
     prediction = predictions.predict_creation(topic)
     assert prediction.changed and prediction.diff == {"before": {}, "after": topic}
+
+
+@pytest.mark.parametrize(
+    ("current", "desired", "purge_tags", "after"),
+    [
+        ({"retention": 30, "tags": None}, {"retention": 365, "tags": None}, True, {"retention": 365, "tags": None}),
+        ({"retention": 365, "tags": None}, {"retention": 365, "tags": None}, True, None),
+        # Unset retention is left as it is, as amazon.aws.cloudwatchlogs_log_group leaves it.
+        ({"retention": 30, "tags": None}, {"retention": None, "tags": None}, True, None),
+        (
+            {"retention": 365, "tags": {"team": "ops", "aws:x": "1"}},
+            {"retention": 365, "tags": {"team": "sec"}},
+            True,
+            {"retention": 365, "tags": {"team": "sec", "aws:x": "1"}},
+        ),
+        (
+            {"retention": 365, "tags": {"cost": "1"}},
+            {"retention": 365, "tags": {"team": "sec"}},
+            False,
+            {"retention": 365, "tags": {"cost": "1", "team": "sec"}},
+        ),
+    ],
+)
+def test_log_group_prediction(current, desired, purge_tags, after):
+    prediction = predictions.predict_log_group(current, desired, purge_tags)
+    assert prediction.changed is (after is not None)
+    assert prediction.before == current
+    assert prediction.after == (after or current)
