@@ -157,6 +157,7 @@ current:
 """
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_reads
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import chain_decisions as decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import chain_reads
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selectors
@@ -204,7 +205,7 @@ def log_group_part(module, parts: dict, differences: dict, current: dict) -> boo
         return None
     params = parts["log_group"]
     client = aws_client(module, "logs")
-    group = chain_reads.describe_log_group(client, params["log_group_name"])
+    group = audit_reads.describe_log_group(client, params["log_group_name"])
     # Tags are read only when the part manages them, as the module does (with tags unset it leaves them alone).
     manages_tags = group is not None and params["tags"] is not None
     tags = chain_reads.list_log_group_tags(client, params["log_group_name"]) if manages_tags else None
@@ -239,7 +240,7 @@ def topic_parts(module, parts: dict, differences: dict) -> None:
     attributes = topic_encryption.get_topic_attributes(client, topic_arn)
     if "topic" in parts:
         params = parts["topic"]
-        subscriptions = chain_reads.list_subscriptions(client, topic_arn) if attributes else None
+        subscriptions = audit_reads.list_subscriptions_by_topic(client, topic_arn) if attributes else None
         tags = chain_reads.list_topic_tags(client, topic_arn) if attributes and params["tags"] is not None else None
         differences["topic"] = decisions.topic_differences(params, attributes, subscriptions, tags)
     if "topic_encryption" in parts:

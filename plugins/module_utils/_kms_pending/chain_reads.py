@@ -4,7 +4,7 @@
 
 # This module_utils is PRIVATE to kmsguard.alarms: it can change at any time.
 
-"""The reads of kms_pending_chain_info that no other module of the collection makes, one small function per call.
+"""The reads of kms_pending_chain_info that the other modules of the collection do not make, one function a call.
 
 The same calls amazon.aws.cloudwatchlogs_log_group, amazon.aws.cloudtrail and community.aws.sns_topic make, so the
 deployer's IAM policy needs nothing more. Each function is wrapped in ``AWSRetry.jittered_backoff()`` (see
@@ -19,15 +19,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.common import KmsPendingErrorHandler
-
-
-@KmsPendingErrorHandler.list_error_handler("describe log group {log_group_name}", default_value=None)
-@AWSRetry.jittered_backoff()
-def describe_log_group(client, log_group_name: str) -> dict[str, Any] | None:
-    """The log group named exactly ``log_group_name``, or None."""
-    pages = client.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=log_group_name)
-    groups = pages.build_full_result()["logGroups"]
-    return next((group for group in groups if group["logGroupName"] == log_group_name), None)
 
 
 @KmsPendingErrorHandler.list_error_handler("list the tags of log group {log_group_name}", default_value={})
@@ -56,13 +47,6 @@ def is_logging(client, name: str) -> bool | None:
 def list_trail_tags(client, trail_arn: str) -> dict[str, str]:
     tag_lists = client.list_tags(ResourceIdList=[trail_arn])["ResourceTagList"]
     return boto3_tag_list_to_ansible_dict(tag_lists[0].get("TagsList", [])) if tag_lists else {}
-
-
-@KmsPendingErrorHandler.list_error_handler("list the subscriptions of topic {topic_arn}", default_value=None)
-@AWSRetry.jittered_backoff()
-def list_subscriptions(client, topic_arn: str) -> list[dict[str, Any]] | None:
-    pages = client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn)
-    return pages.build_full_result()["Subscriptions"]
 
 
 @KmsPendingErrorHandler.list_error_handler("list the tags of topic {topic_arn}", default_value={})

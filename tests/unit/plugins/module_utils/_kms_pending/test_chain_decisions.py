@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import chain_decisions as decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -349,16 +350,8 @@ def described_alarm(**changes) -> dict:
         "OKActions": [],
         "AlarmActions": [TOPIC_ARN],
         "InsufficientDataActions": [],
-        "MetricName": constants.METRIC_NAME,
-        "Namespace": constants.METRIC_NAMESPACE,
-        "Statistic": constants.STATISTIC,
         "Dimensions": [],
-        "Period": constants.PERIOD,
-        "EvaluationPeriods": constants.EVALUATION_PERIODS,
-        "DatapointsToAlarm": constants.DATAPOINTS_TO_ALARM,
-        "Threshold": constants.THRESHOLD,
-        "ComparisonOperator": constants.COMPARISON_OPERATOR,
-        "TreatMissingData": constants.TREAT_MISSING_DATA,
+        **PROCEDURE_ALARM_FIELDS,
     }
     alarm.update(changes)
     return alarm
