@@ -35,16 +35,19 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 
 # The options of amazon.aws.cloudwatchlogs_log_group, amazon.aws.cloudtrail and community.aws.sns_topic that the
-# comparison covers, with those modules' defaults. state is present only: the chain is read before it is built.
-_PRESENT = {"type": "str", "choices": ["present"], "default": "present"}
+# comparison covers, with those modules' defaults.
+# Tags as every part's module takes them, and state: present only (the chain is read before it is built).
+_TAGGED_PRESENT = {
+    "tags": {"type": "dict"},
+    "purge_tags": {"type": "bool", "default": True},
+    "state": {"type": "str", "choices": ["present"], "default": "present"},
+}
 LOG_GROUP_SPEC = {
     "log_group_name": {"type": "str", "required": True},
     "retention": {"type": "int"},
     # Taken by the module when it creates the group, never compared afterwards.
     "kms_key_id": {"type": "str", "no_log": False},
-    "tags": {"type": "dict"},
-    "purge_tags": {"type": "bool", "default": True},
-    "state": _PRESENT,
+    **_TAGGED_PRESENT,
 }
 TRAIL_SPEC = {
     "name": {"type": "str", "required": True},
@@ -58,9 +61,7 @@ TRAIL_SPEC = {
     "cloudwatch_logs_role_arn": {"type": "str"},
     "cloudwatch_logs_log_group_arn": {"type": "str"},
     "enable_logging": {"type": "bool", "default": True},
-    "tags": {"type": "dict"},
-    "purge_tags": {"type": "bool", "default": True},
-    "state": _PRESENT,
+    **_TAGGED_PRESENT,
 }
 TOPIC_SPEC = {
     "name": {"type": "str", "required": True},
@@ -68,9 +69,7 @@ TOPIC_SPEC = {
     "policy": {"type": "dict"},
     "subscriptions": {"type": "list", "elements": "dict", "default": []},
     "purge_subscriptions": {"type": "bool", "default": True},
-    "tags": {"type": "dict"},
-    "purge_tags": {"type": "bool", "default": True},
-    "state": _PRESENT,
+    **_TAGGED_PRESENT,
 }
 # The keys of a filters_and_alarms item that each module task of the role takes (``item.<key>``).
 FILTER_ITEM_KEYS = ("filter_name", "filter_pattern", "metric_name")

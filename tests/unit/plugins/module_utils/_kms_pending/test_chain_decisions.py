@@ -13,26 +13,16 @@ import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import chain_decisions as decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from audit_facts_builder import ACCOUNT
+from audit_facts_builder import KEY_ARN
+from audit_facts_builder import REGION
+from audit_facts_builder import ROLE_TOPIC_POLICY
+from audit_facts_builder import TOPIC_ARN
 from procedure_alarm import PROCEDURE_ALARM_FIELDS
 
-REGION = "eu-west-1"
-ACCOUNT = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/kmsguard-cloudtrail-to-logs"
 GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:kmsguard-cloudtrail:*"
-TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:kmsguard-kms-pending-deletion"
-KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "CloudWatchAlarms",
-            "Effect": "Allow",
-            "Principal": {"Service": "cloudwatch.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": TOPIC_ARN,
-        }
-    ],
-}
+POLICY = ROLE_TOPIC_POLICY
 
 
 def options(part: str, **given) -> dict:
