@@ -414,7 +414,7 @@ def awx_section(jobs, args, machine: list[str], elapsed: float) -> list[str]:
         "",
         *machine,
         f"- `--forks {args.forks}` in every slice; {rounds} no-change run(s) per configuration (median)"
-        + ("; a reduced count: the machine was shared with other work." if rounds < 3 else "."),
+        + (" (`--awx-rounds`; one run has no spread to show)." if rounds < 2 else "."),
         "- Wall time is the job's: from the launch to the end of its last slice. API calls are those of the whole",
         "  job (every slice), as the endpoint recorded them.",
         "- Every slice runs on this one machine, so concurrent slices share its cores and cannot finish",
