@@ -199,10 +199,9 @@ def checked_options(params: dict) -> tuple[dict, list[dict], list[dict], list[st
     return parts, filters, alarm_list, problems
 
 
-def log_group_part(module, parts: dict, differences: dict, current: dict) -> bool | None:
-    """Compare the log group; whether it exists (None when not asked)."""
+def log_group_part(module, parts: dict, differences: dict, current: dict) -> None:
     if "log_group" not in parts:
-        return None
+        return
     params = parts["log_group"]
     client = aws_client(module, "logs")
     group = audit_reads.describe_log_group(client, params["log_group_name"])
@@ -211,24 +210,22 @@ def log_group_part(module, parts: dict, differences: dict, current: dict) -> boo
     tags = chain_reads.list_log_group_tags(client, params["log_group_name"]) if manages_tags else None
     differences["log_group"] = decisions.log_group_differences(params, group, tags)
     current["log_group"] = {"retention": group.get("retentionInDays"), "tags": tags} if group else None
-    return group is not None
 
 
 def trail_parts(module, parts: dict, differences: dict) -> None:
     if "trail" not in parts and "event_selectors" not in parts:
         return
     client = aws_client(module, "cloudtrail")
-    trail_exists = True
     if "trail" in parts:
         params = parts["trail"]
         trail = chain_reads.describe_trail(client, params["name"])
-        logging = chain_reads.is_logging(client, trail["Name"]) if trail else None
+        logging = audit_reads.get_trail_status(client, trail["TrailARN"])["IsLogging"] if trail else None
         tags = chain_reads.list_trail_tags(client, trail["TrailARN"]) if trail and params["tags"] is not None else None
         differences["trail"] = decisions.trail_differences(params, trail, logging, tags)
-        trail_exists = trail is not None
     if "event_selectors" in parts:
         params = parts["event_selectors"]
-        answer = event_selectors.get_event_selectors(client, params["trail_name"]) if trail_exists else None
+        # None when the trail does not exist.
+        answer = event_selectors.get_event_selectors(client, params["trail_name"])
         differences["event_selectors"] = decisions.event_selector_differences(params, answer, module.region)
 
 
@@ -249,15 +246,14 @@ def topic_parts(module, parts: dict, differences: dict) -> None:
         )
 
 
-def filter_and_alarm_parts(module, filters: list, alarm_list: list, log_group_exists, differences: dict) -> None:
+def filter_and_alarm_parts(module, filters: list, alarm_list: list, differences: dict) -> None:
     if not filters:
         return
     logs = aws_client(module, "logs")
     differences["metric_filters"] = []
     for params in filters:
-        found = None
-        if log_group_exists is not False:
-            found = metric_filters.describe_metric_filters(logs, params["log_group_name"], params["filter_name"])
+        # None when the filter's log group does not exist.
+        found = metric_filters.describe_metric_filters(logs, params["log_group_name"], params["filter_name"])
         differences["metric_filters"] += decisions.metric_filter_differences(params, found)
     cloudwatch = aws_client(module, "cloudwatch")
     differences["alarms"] = []
@@ -272,10 +268,10 @@ def do(module) -> None:
     parts, filters, alarm_list, problems = checked_options(module.params)
     fail_on_problems(module, problems)
     differences, current = {}, {}
-    log_group_exists = log_group_part(module, parts, differences, current)
+    log_group_part(module, parts, differences, current)
     trail_parts(module, parts, differences)
     topic_parts(module, parts, differences)
-    filter_and_alarm_parts(module, filters, alarm_list, log_group_exists, differences)
+    filter_and_alarm_parts(module, filters, alarm_list, differences)
     in_place = {part: not found for part, found in differences.items()}
     module.exit_json(changed=False, in_place=in_place, differences=differences, current=current)
 

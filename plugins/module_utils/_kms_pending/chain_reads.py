@@ -36,12 +36,6 @@ def describe_trail(client, name: str) -> dict[str, Any] | None:
     return trails[0] if trails else None
 
 
-@KmsPendingErrorHandler.list_error_handler("get the status of trail {name}", default_value=None)
-@AWSRetry.jittered_backoff()
-def is_logging(client, name: str) -> bool | None:
-    return client.get_trail_status(Name=name)["IsLogging"]
-
-
 @KmsPendingErrorHandler.list_error_handler("list the tags of trail {trail_arn}", default_value={})
 @AWSRetry.jittered_backoff()
 def list_trail_tags(client, trail_arn: str) -> dict[str, str]:
