@@ -42,14 +42,15 @@ SITE_PACKAGES = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_
 ANTSIBULL_DOCS = GIT_CEILING_DIRECTORIES=$(realpath $(SITE_PACKAGES)) antsibull-docs
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
-PYTEST_WORKERS ?= 2
-# The heavy fault runs mostly wait (botocore's backoff after each injected fault): one more worker than cores keeps
-# both cores busy while they wait.
+# One more worker than cores: a test's ansible-playbook run waits on its moto server, on its slowest host and on
+# retries, and the other workers use the core meanwhile.
+PYTEST_WORKERS ?= 3
+# The heavy fault runs mostly wait (botocore's backoff after each injected fault).
 RELIABILITY_WORKERS ?= 3
 # The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The linters each use one
-# core; the reliability runs leave part of a core idle while they wait on retries: the single-process stages and the
-# oldest combination's venv run beside them. Molecule scenarios run in the molecule stage.
-TEST_STAGES := lint+sanity unit integration test-reliability+molecule+docs-check+importer+venv-oldest test-matrix
+# core, so the oldest combination's venv is built beside them. The reliability runs wait on retries and the oldest
+# combination's sanity and unit tests use one core: molecule, the docs, the importer and the matrix run beside them.
+TEST_STAGES := lint+sanity+venv-oldest unit integration test-reliability+molecule+docs-check+importer+test-matrix
 
 
 .PHONY: help venv venv-oldest venv-importer lint ruff ansible-lint changelog-lint docs-lint sanity unit integration \
