@@ -42,9 +42,8 @@ SITE_PACKAGES = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_
 ANTSIBULL_DOCS = GIT_CEILING_DIRECTORIES=$(realpath $(SITE_PACKAGES)) antsibull-docs
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
-# One more worker than cores: a test's ansible-playbook run waits on its moto server, on its slowest host and on
-# retries, and the other workers use the core meanwhile.
-PYTEST_WORKERS ?= 3
+# One worker per core: the integration runs keep both busy (three workers on two cores took as long).
+PYTEST_WORKERS ?= 2
 # The heavy fault runs mostly wait (botocore's backoff after each injected fault).
 RELIABILITY_WORKERS ?= 3
 # The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The linters each use one

@@ -156,6 +156,8 @@ current:
     log_group: {retention: 365, tags: null}
 """
 
+import functools
+
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import alarms
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import audit_reads
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import chain_decisions as decisions
@@ -199,11 +201,11 @@ def checked_options(params: dict) -> tuple[dict, list[dict], list[dict], list[st
     return parts, filters, alarm_list, problems
 
 
-def log_group_part(module, parts: dict, differences: dict, current: dict) -> None:
+def log_group_part(client_of, parts: dict, differences: dict, current: dict) -> None:
     if "log_group" not in parts:
         return
     params = parts["log_group"]
-    client = aws_client(module, "logs")
+    client = client_of("logs")
     group = audit_reads.describe_log_group(client, params["log_group_name"])
     # Tags are read only when the part manages them, as the module does (with tags unset it leaves them alone).
     manages_tags = group is not None and params["tags"] is not None
@@ -212,10 +214,10 @@ def log_group_part(module, parts: dict, differences: dict, current: dict) -> Non
     current["log_group"] = {"retention": group.get("retentionInDays"), "tags": tags} if group else None
 
 
-def trail_parts(module, parts: dict, differences: dict) -> None:
+def trail_parts(module, client_of, parts: dict, differences: dict) -> None:
     if "trail" not in parts and "event_selectors" not in parts:
         return
-    client = aws_client(module, "cloudtrail")
+    client = client_of("cloudtrail")
     if "trail" in parts:
         params = parts["trail"]
         trail = chain_reads.describe_trail(client, params["name"])
@@ -229,11 +231,11 @@ def trail_parts(module, parts: dict, differences: dict) -> None:
         differences["event_selectors"] = decisions.event_selector_differences(params, answer, module.region)
 
 
-def topic_parts(module, parts: dict, differences: dict) -> None:
+def topic_parts(module, client_of, parts: dict, differences: dict) -> None:
     if "topic" not in parts and "topic_encryption" not in parts:
         return
     topic_arn = module.params["topic_arn"]
-    client = aws_client(module, "sns")
+    client = client_of("sns")
     attributes = topic_encryption.get_topic_attributes(client, topic_arn)
     if "topic" in parts:
         params = parts["topic"]
@@ -246,16 +248,16 @@ def topic_parts(module, parts: dict, differences: dict) -> None:
         )
 
 
-def filter_and_alarm_parts(module, filters: list, alarm_list: list, differences: dict) -> None:
+def filter_and_alarm_parts(module, client_of, filters: list, alarm_list: list, differences: dict) -> None:
     if not filters:
         return
-    logs = aws_client(module, "logs")
+    logs = client_of("logs")
     differences["metric_filters"] = []
     for params in filters:
         # None when the filter's log group does not exist.
         found = metric_filters.describe_metric_filters(logs, params["log_group_name"], params["filter_name"])
         differences["metric_filters"] += decisions.metric_filter_differences(params, found)
-    cloudwatch = aws_client(module, "cloudwatch")
+    cloudwatch = client_of("cloudwatch")
     differences["alarms"] = []
     for params in alarm_list:
         described = alarms.describe_alarm(cloudwatch, params["alarm_name"])
@@ -268,10 +270,12 @@ def do(module) -> None:
     parts, filters, alarm_list, problems = checked_options(module.params)
     fail_on_problems(module, problems)
     differences, current = {}, {}
-    log_group_part(module, parts, differences, current)
-    trail_parts(module, parts, differences)
-    topic_parts(module, parts, differences)
-    filter_and_alarm_parts(module, filters, alarm_list, differences)
+    # One client per service for the whole run (the log group and the metric filters share the logs client).
+    client_of = functools.cache(lambda service: aws_client(module, service))
+    log_group_part(client_of, parts, differences, current)
+    trail_parts(module, client_of, parts, differences)
+    topic_parts(module, client_of, parts, differences)
+    filter_and_alarm_parts(module, client_of, filters, alarm_list, differences)
     in_place = {part: not found for part, found in differences.items()}
     module.exit_json(changed=False, in_place=in_place, differences=differences, current=current)
 

@@ -85,3 +85,56 @@ def test_the_task_is_skipped_only_when_its_part_is_in_place(part):
 def test_chain_yml_passes_every_part_it_defines():
     for part in PARTS:
         assert f"pending_deletion_alarm__chain_{part}" in CHAIN_ARGS[part]
+
+
+def leaf_tasks(task_file: str, inherited: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...]]]:
+    """Each task that ``task_file`` runs, following its import_tasks, with every `when` it gets (its own and those
+    of the imports it sits in), each on one line."""
+    leaves = []
+    for task in yaml.safe_load((TASKS / task_file).read_text()):
+        when = task.get("when", [])
+        conditions = inherited + tuple(" ".join(str(condition).split()) for condition in as_list(when))
+        if "ansible.builtin.import_tasks" in task:
+            leaves += leaf_tasks(task["ansible.builtin.import_tasks"], conditions)
+        else:
+            leaves.append((task["name"], conditions))
+    return leaves
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+# What pending_deletion_alarm__chain_converged (vars/main.yml) also requires, besides every part in place: each is
+# false on a converged region, so a task that runs only when it is true is skipped there anyway.
+CONVERGED_EXCLUDES = ("pending_deletion_alarm__reuses_log_group", "pending_deletion_alarm__plan.detailed_notification")
+
+
+def test_parts_yml_holds_only_tasks_that_a_converged_chain_skips():
+    """present.yml skips parts.yml as a whole on a converged region: a task added to it that must run there as well
+    (one that no in-place part skips) would silently never run. Each task must be skipped by its own condition on a
+    converged region: a part in place (``not ...in_place.<part>`` in a condition without ``or``), or a case that the
+    converged test excludes."""
+    leaves = leaf_tasks("parts.yml")
+    assert len(leaves) >= len(PARTS)
+    for name, conditions in leaves:
+        skipped = [
+            condition
+            for condition in conditions
+            if condition in CONVERGED_EXCLUDES
+            or (" or " not in condition and "not pending_deletion_alarm__in_place." in condition)
+        ]
+        assert skipped, f"{name!r} runs on a converged region ({conditions}): it does not belong in parts.yml"
+
+
+def test_present_yml_skips_parts_yml_only_on_a_converged_chain():
+    present = yaml.safe_load((TASKS / "present.yml").read_text())
+    [include] = [task for task in present if task.get("ansible.builtin.include_tasks") == "parts.yml"]
+    assert include["when"] == "not pending_deletion_alarm__chain_converged"
+    role_vars = yaml.safe_load((TASKS.parent / "vars" / "main.yml").read_text())
+    converged = role_vars["pending_deletion_alarm__chain_converged"]
+    for excluded in CONVERGED_EXCLUDES:
+        assert f"not {excluded}" in converged
+    task_files = {task_file for task_file, _module, _key in PARTS.values()}
+    imported = {task.get("ansible.builtin.import_tasks") for task in yaml.safe_load((TASKS / "parts.yml").read_text())}
+    assert task_files <= imported
