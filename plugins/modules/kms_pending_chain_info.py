@@ -134,6 +134,11 @@ in_place:
     topic: false
     metric_filters: true
     alarms: true
+converged:
+  description: Whether every part given is in place (false when no part was given).
+  returned: always
+  type: bool
+  sample: true
 differences:
   description: For each part given, what its module would change (empty when in place).
   returned: always
@@ -276,8 +281,8 @@ def do(module) -> None:
     trail_parts(module, client_of, parts, differences)
     topic_parts(module, client_of, parts, differences)
     filter_and_alarm_parts(module, client_of, filters, alarm_list, differences)
-    in_place = {part: not found for part, found in differences.items()}
-    module.exit_json(changed=False, in_place=in_place, differences=differences, current=current)
+    in_place, converged = decisions.in_place(differences)
+    module.exit_json(changed=False, in_place=in_place, converged=converged, differences=differences, current=current)
 
 
 def main() -> None:

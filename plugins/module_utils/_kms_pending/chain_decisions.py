@@ -250,3 +250,10 @@ def alarm_differences(
     if alarm_decisions.validate_params(params, region):
         return ["options the module refuses"]
     return [f"alarm {params['alarm_name']}"] if alarm_decisions.plan_alarm(params, described, tags).changed else []
+
+
+def in_place(differences: dict[str, list]) -> tuple[dict[str, bool], bool]:
+    """Each compared part's ``in_place`` (no difference), and whether the chain is converged: at least one part was
+    compared and every compared part is in place."""
+    parts = {part: not found for part, found in differences.items()}
+    return parts, bool(parts) and all(parts.values())

@@ -362,3 +362,18 @@ def described_alarm(**changes) -> dict:
 def test_alarm(given, described, tags, expected):
     params = options("alarm", alarm_actions=[TOPIC_ARN], **given)
     assert decisions.alarm_differences(params, described, tags, REGION) == expected
+
+
+@pytest.mark.parametrize(
+    ("differences", "expected"),
+    [
+        pytest.param({}, ({}, False), id="no-part-compared-is-not-converged"),
+        pytest.param({"log_group": [], "alarms": []}, ({"log_group": True, "alarms": True}, True), id="all-in-place"),
+        pytest.param(
+            {"log_group": [], "topic": ["display_name"]}, ({"log_group": True, "topic": False}, False), id="one-differs"
+        ),
+        pytest.param({"metric_filters": ["filter_pattern"]}, ({"metric_filters": False}, False), id="only-one-differs"),
+    ],
+)
+def test_in_place_and_converged(differences, expected):
+    assert decisions.in_place(differences) == expected
