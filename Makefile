@@ -22,14 +22,14 @@ OLDEST_SANITY_TESTS := action-plugin-docs ansible-doc compile import runtime-met
 # The integration tests of the matrix: the modules that the role and the playbooks run, end to end on this combination
 # (site and teardown in both topologies, the topic's key, the detailed notification, verify, investigate and
 # cancel_deletion), the built tarball installed and run, metric_filter_test, each module's bad input, the action
-# group, the exact IAM policy, and the lighter reliability cases (each protocol's throttling answer, IAM propagation,
-# secrets with -vvv).
+# group, the exact IAM policy, the inventory plugin, and the lighter reliability cases (each protocol's throttling
+# answer, IAM propagation, secrets with -vvv).
 # The newest combination runs the rest as well, to keep `make test` within its time: each module's own edge cases
 # (our own Python, which the unit tests also run here), the audit in depth, the AWX jobs, the execution environment
 # (which pins its own ansible-core), the role's hardening cases and the measure of amazon.aws's own modules.
 OLDEST_INTEGRATION := $(addprefix tests/integration/,test_role_pending_deletion_alarm.py test_role_topic_encryption.py \
 	test_after_the_alarm.py test_release_artifact.py test_bad_input_matrix.py test_action_group.py \
-	test_least_privilege.py test_reliability.py test_metric_filter_test.py)
+	test_least_privilege.py test_reliability.py test_metric_filter_test.py test_aws_targets.py)
 # galaxy-importer pins packages that conflict with .venv's: it has a venv of its own.
 VENV_IMPORTER := .venv-importer
 DIST := $(CURDIR)/.build/dist

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The HTML site ``make docs`` builds (``make docs-check`` builds it, then runs these tests): its index links a page
-for every module, the role, the playbooks and each guide, and those pages exist and say what they document."""
+for every module, the inventory plugin, the role, the playbooks and each guide, and those pages exist and say what
+they document."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from collection_link import REPO_ROOT
 
 SITE = REPO_ROOT / ".build" / "docs" / "build" / "html"
 MODULES = sorted(path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py") if path.stem != "__init__")
+INVENTORIES = sorted(
+    path.stem for path in (REPO_ROOT / "plugins" / "inventory").glob("*.py") if path.stem != "__init__"
+)
 ROLES = sorted(path.name for path in (REPO_ROOT / "roles").iterdir() if (path / "meta" / "argument_specs.yml").exists())
 PLAYBOOKS = sorted(path.stem for path in (REPO_ROOT / "playbooks").glob("*.yml"))
 GUIDES = [
@@ -57,6 +61,7 @@ def index() -> Page:
 @pytest.mark.parametrize(
     "page",
     [f"{name}_module.html" for name in MODULES]
+    + [f"{name}_inventory.html" for name in INVENTORIES]
     + [f"{name}_role.html" for name in ROLES]
     + [f"docsite/{name}.html" for name in GUIDES],
 )
@@ -68,6 +73,15 @@ def test_index_links_an_existing_page(index, page):
 @pytest.mark.parametrize("module", MODULES)
 def test_module_page_documents_the_module(module):
     assert f"kmsguard.alarms.{module} module" in Page(SITE / f"{module}_module.html").text
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES)
+def test_inventory_page_documents_every_option(inventory):
+    source = (REPO_ROOT / "plugins" / "inventory" / f"{inventory}.py").read_text()
+    options = yaml.safe_load(source.split('DOCUMENTATION = r"""', 1)[1].split('"""', 1)[0])["options"]
+    text = Page(SITE / f"{inventory}_inventory.html").text
+    assert f"kmsguard.alarms.{inventory} inventory" in text
+    assert [name for name in options if name not in text] == []
 
 
 @pytest.mark.parametrize("role", ROLES)
