@@ -200,7 +200,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         accounts = [decide.Account.from_dict(account) for account in listing["accounts"]]
         selected, problems = decide.accounts_from(accounts, options["accounts"], options["exclude_accounts"])
         problems += decide.partition_problems(selected, options["regions"])
-        if not selected and not problems:
+        if not accounts:
+            problems.append(
+                "the listing found no account: expected the credentials of an AWS organization's management account "
+                "or delegated administrator (and, with organizational_units, units that hold accounts)."
+            )
+        elif not selected and not problems:
             problems.append(
                 "no active account is left after accounts, exclude_accounts and organizational_units: expected at "
                 "least one account to deploy to."

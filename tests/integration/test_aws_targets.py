@@ -223,7 +223,7 @@ def test_bad_options_fail_naming_each_before_any_call(organization, aws_env, mot
     assert moto_endpoint.calls() == []
 
 
-def test_an_account_the_listing_does_not_find_fails_naming_it(organization, aws_env, moto_endpoint, tmp_path):
+def test_an_unlisted_account_or_no_account_left_fails_clearly(organization, aws_env, tmp_path):
     org = organization
     path = write_inventory(
         tmp_path,
@@ -246,6 +246,15 @@ def test_an_account_the_listing_does_not_find_fails_naming_it(organization, aws_
     result = inventory_list(everything_excluded, aws_env, org.management)
     assert result.returncode != 0
     assert "no active account is left" in " ".join(result.stderr.split())
+
+    # A member account's credentials (moto lists no account there, where AWS refuses the call).
+    credentials = org.management.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{org.dev}:role/{ROLE}", RoleSessionName="kmsguard-tests"
+    )["Credentials"]
+    member = Account(account_id=org.dev, credentials=credentials, endpoint_url=org.management.endpoint_url)
+    result = inventory_list(write_inventory(tmp_path, regions=["us-east-1"], assume_role_name=ROLE), aws_env, member)
+    assert result.returncode != 0
+    assert "the listing found no account: expected the credentials of" in " ".join(result.stderr.split())
 
 
 def test_site_deploys_the_alarm_in_every_account_of_the_inventory(organization, aws_env, tmp_path):
