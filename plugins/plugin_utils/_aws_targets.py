@@ -26,8 +26,8 @@ ACCOUNT_ID = re.compile(r"\d{12}")
 # Organizations' own patterns for a root and an organizational unit ID.
 PARENT_ID = re.compile(r"r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}")
 # An IAM role name (1-64 of IAM's characters), optionally after a path (segments of the same characters).
-ROLE_NAME = re.compile(r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
-EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
+ROLE_NAME = re.compile(r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 ACTIVE = "ACTIVE"
 # The region of the Organizations endpoint of each partition (Organizations is a global service).
 ORGANIZATIONS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-northwest-1"}
@@ -107,10 +107,11 @@ def option_problems(options: dict[str, Any]) -> list[str]:
             problem = region_data.region_problem(region, "regions:", tuple(extra_regions), _EXTRA_REGIONS_HINT)
             if problem:
                 problems.append(problem)
-        duplicates = sorted({region for region in target_regions if target_regions.count(region) > 1}, key=str)
+        names = [region for region in target_regions if isinstance(region, str)]
+        duplicates = sorted({region for region in names if names.count(region) > 1})
         if duplicates:
             problems.append(f"regions: {_show(duplicates)} listed more than once: expected each region once.")
-        partitions = {region_data.partition_of(region) for region in target_regions} - {None}
+        partitions = {region_data.partition_of(region) for region in names} - {None}
         if len(partitions) > 1:
             problems.append(
                 f"regions {_show(target_regions)} span the partitions {_show(sorted(partitions))}: an organization "
@@ -124,9 +125,11 @@ def option_problems(options: dict[str, Any]) -> list[str]:
         PARENT_ID,
         "an organizational unit ID (ou-xxxx-xxxxxxxx) or a root ID (r-xxxx)",
     )
-    both = sorted(set(options.get("accounts") or []) & set(options.get("exclude_accounts") or []), key=str)
-    if both and isinstance(options.get("accounts"), list) and isinstance(options.get("exclude_accounts"), list):
-        problems.append(f"{_show(both)} in both accounts and exclude_accounts: expected an account in one at most.")
+    only, exclude = options.get("accounts") or [], options.get("exclude_accounts") or []
+    if isinstance(only, list) and isinstance(exclude, list):
+        both = sorted({value for value in only if isinstance(value, str)} & set(exclude))
+        if both:
+            problems.append(f"{_show(both)} in both accounts and exclude_accounts: expected an account in one at most.")
     role_name = options.get("assume_role_name")
     if not (isinstance(role_name, str) and ROLE_NAME.fullmatch(role_name)):
         problems.append(
