@@ -445,4 +445,4 @@ def replace_section(text: str, heading: str, lines: list[str]) -> str:
         if not skipping:
             kept.append(line)
     body = "\n".join(kept).rstrip("\n")
-    return (body + "\n\n" if body else "") + "\n".join(lines)
+    return (body + "\n\n" if body else "") + "\n".join(lines) + "\n"
