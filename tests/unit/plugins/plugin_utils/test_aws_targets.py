@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils import _aws_targets as targets
 
@@ -196,3 +199,11 @@ def test_profile_external_id_path_partition_and_the_role_in_the_caller_account()
         "aws_assume_role_arn": "arn:aws-cn:iam::111111111111:role/ops/kmsguard-deployer",
         "aws_assume_role_external_id": "kmsguard-awx",
     }
+
+
+def test_the_example_inventory_has_good_options():
+    example = Path(__file__).resolve().parents[4] / "inventories" / "organization" / "kmsguard.aws_targets.yml"
+    options = yaml.safe_load(example.read_text())
+    assert options.pop("plugin") == "kmsguard.alarms.aws_targets"
+    assert set(options) <= set(GOOD)
+    assert targets.option_problems({**GOOD, **options}) == []
