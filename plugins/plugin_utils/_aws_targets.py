@@ -22,7 +22,6 @@ from typing import Any
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions as region_data
 
-ACCOUNT_ID = re.compile(r"\d{12}")
 # Organizations' own patterns for a root and an organizational unit ID.
 PARENT_ID = re.compile(r"r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}")
 # An IAM role name (1-64 of IAM's characters), optionally after a path (segments of the same characters).
@@ -118,7 +117,7 @@ def option_problems(options: dict[str, Any]) -> list[str]:
                 "and its roles live in one partition; expected regions of one partition."
             )
     for name in ("accounts", "exclude_accounts"):
-        problems += _list_problems(name, options.get(name) or [], ACCOUNT_ID, "a 12-digit AWS account ID")
+        problems += _list_problems(name, options.get(name) or [], arns.ACCOUNT_ID, "a 12-digit AWS account ID")
     problems += _list_problems(
         "organizational_units",
         options.get("organizational_units") or [],

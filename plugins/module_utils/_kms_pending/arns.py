@@ -23,7 +23,7 @@ _ARN = re.compile(
     r":(?P<account_id>[A-Za-z0-9-]*):(?P<resource>\S+)"
 )
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
-_ACCOUNT_ID = re.compile(r"\d{12}")
+ACCOUNT_ID = re.compile(r"\d{12}")
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(?:\.fifo)?")
 
 
@@ -47,7 +47,7 @@ def sns_topic_problem(parts: dict[str, str]) -> str | None:
     """Why a parsed ``arn:...:sns:...`` ARN cannot name an SNS topic, or None when it can."""
     if not is_region_name(parts["region"]):
         return "an SNS topic ARN names the topic's region (arn:aws:sns:REGION:ACCOUNT_ID:TOPIC)"
-    if not _ACCOUNT_ID.fullmatch(parts["account_id"]):
+    if not ACCOUNT_ID.fullmatch(parts["account_id"]):
         return "an SNS topic ARN names a 12-digit account ID (arn:aws:sns:REGION:ACCOUNT_ID:TOPIC)"
     if not _TOPIC_NAME.fullmatch(parts["resource"]):
         return "an SNS topic name has 1 to 256 letters, digits, hyphens or underscores"

@@ -67,7 +67,7 @@ def _kms_arn_resource_problem(resource: str) -> str | None:
 def _kms_arn_problem(parts: dict[str, str]) -> str | None:
     if parts["service"] != "kms":
         return f"it is an ARN of {parts['service']}, not of kms"
-    if not arns.is_region_name(parts["region"]) or not re.fullmatch(r"\d{12}", parts["account_id"]):
+    if not arns.is_region_name(parts["region"]) or not arns.ACCOUNT_ID.fullmatch(parts["account_id"]):
         return "a KMS ARN names the key's region and 12-digit account ID (arn:aws:kms:REGION:ACCOUNT_ID:key/KEY_ID)"
     return _kms_arn_resource_problem(parts["resource"])
 
