@@ -17,7 +17,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
 
@@ -57,6 +56,14 @@ def organization(account) -> Organization:
     return Organization(management=account, dev=dev, prod=prod, prod_unit=unit, root=root)
 
 
+def through_role(org: Organization, account_id: str) -> Account:
+    """``account_id`` as its targets reach it: with the management account's credentials, through ``ROLE``."""
+    credentials = org.management.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{ROLE}", RoleSessionName="kmsguard-tests"
+    )["Credentials"]
+    return Account(account_id=account_id, credentials=credentials, endpoint_url=org.management.endpoint_url)
+
+
 def write_inventory(tmp_path: Path, **options) -> Path:
     path = tmp_path / "org.aws_targets.yml"
     path.write_text(yaml.safe_dump({"plugin": "kmsguard.alarms.aws_targets", **options}, sort_keys=False))
@@ -68,8 +75,13 @@ def inventory_list(path: Path, aws_env: dict, account: Account) -> subprocess.Co
 
 
 def run_with_inventory(aws_env: dict, account: Account, *command) -> subprocess.CompletedProcess:
-    env = {**json_report_env(aws_env), **account.env, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
+    env = inventory_env(aws_env, account)
     return subprocess.run([str(part) for part in command], env=env, capture_output=True, text=True, check=False)
+
+
+def inventory_env(aws_env: dict, account: Account) -> dict[str, str]:
+    """The test environment with ``account``'s credentials, where an inventory source that fails to parse fails."""
+    return {**json_report_env(aws_env), **account.env, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
 
 
 def listed(result: subprocess.CompletedProcess) -> dict:
@@ -251,10 +263,7 @@ def test_an_unlisted_account_or_no_account_left_fails_clearly(organization, aws_
     assert "no active account is left" in " ".join(result.stderr.split())
 
     # A member account's credentials (moto lists no account there, where AWS refuses the call).
-    credentials = org.management.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{org.dev}:role/{ROLE}", RoleSessionName="kmsguard-tests"
-    )["Credentials"]
-    member = Account(account_id=org.dev, credentials=credentials, endpoint_url=org.management.endpoint_url)
+    member = through_role(org, org.dev)
     result = inventory_list(write_inventory(tmp_path, regions=["us-east-1"], assume_role_name=ROLE), aws_env, member)
     assert result.returncode != 0
     assert "the listing found no account: expected the credentials of" in " ".join(result.stderr.split())
@@ -269,28 +278,18 @@ def test_site_deploys_the_alarm_in_every_account_of_the_inventory(organization, 
     (tmp_path / "group_vars" / "all.yml").write_text(
         yaml.safe_dump({"pending_deletion_alarm_emails": ["a@example.com"]})
     )
-    env = {**json_report_env(aws_env), **org.management.env, "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"}
-    run = execute_playbook(SITE, tmp_path, env)  # the directory, as the README runs inventories/organization
+    # The directory, as the README runs inventories/organization.
+    run = execute_playbook(SITE, tmp_path, inventory_env(aws_env, org.management))
     assert run.rc == 0, run.explain()
     assert sorted(run.stats) == sorted(
         f"{a}-{r}" for a in (org.management.account_id, org.dev, org.prod) for r in REGIONS
     )
 
     for account in (org.management.account_id, org.dev, org.prod):
-        credentials = org.management.client("sts").assume_role(
-            RoleArn=f"arn:aws:iam::{account}:role/{ROLE}", RoleSessionName="kmsguard-tests"
-        )["Credentials"]
-        session = boto3.session.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-        )
+        reached = through_role(org, account)
         alarms = {
             region: [
-                alarm["AlarmName"]
-                for alarm in session.client(
-                    "cloudwatch", region_name=region, endpoint_url=org.management.endpoint_url
-                ).describe_alarms()["MetricAlarms"]
+                alarm["AlarmName"] for alarm in reached.client("cloudwatch", region).describe_alarms()["MetricAlarms"]
             ]
             for region in REGIONS
         }
