@@ -129,8 +129,9 @@ def bad_input(cases: list[dict]) -> str:
         "names, conflicting options, alias/aws/sns, a malformed filter pattern) as the tasks of one play; "
         "`test_role_pending_deletion_alarm.py::test_bad_input_fails_before_any_aws_call` runs site.yml with bad role "
         "variables and inventory (a non-email, an unknown topology, unknown and misspelt regions, a host without "
-        "aws_region, the KMS key forms). Each must fail with a message that names the bad value and what is "
-        "expected, before any AWS call: the calls column is what the test endpoint recorded.\n\n"
+        "aws_region, the KMS key forms, a log group name with an accented letter). Each must fail with a message "
+        "that names the bad value and what is expected, before any AWS call: the calls column is what the test "
+        "endpoint recorded.\n\n"
         + _table(["where", "bad inputs tried", "failed naming the value", "AWS calls"], rows)
         + f"\n\nBad inputs tried in all: {tried}. Writes in check mode: the check-mode writes column of the "
         "throttling table.\n"

@@ -21,12 +21,10 @@ from typing import Any
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions as region_data
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import role_inputs
 
 # Organizations' own patterns for a root and an organizational unit ID.
 PARENT_ID = re.compile(r"r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}")
-# An IAM role name (1-64 of IAM's characters), optionally after a path (segments of the same characters).
-ROLE_NAME = re.compile(r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
-EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 ACTIVE = "ACTIVE"
 # The region of the Organizations endpoint of each partition (Organizations is a global service).
 ORGANIZATIONS_REGION = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-northwest-1"}
@@ -67,7 +65,7 @@ class Host:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value, default=str)
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def _list_problems(name: str, values: Any, pattern: re.Pattern, expected: str) -> list[str]:
@@ -130,16 +128,18 @@ def option_problems(options: dict[str, Any]) -> list[str]:
         if both:
             problems.append(f"{_show(both)} in both accounts and exclude_accounts: expected an account in one at most.")
     role_name = options.get("assume_role_name")
-    if not (isinstance(role_name, str) and ROLE_NAME.fullmatch(role_name)):
+    if not (isinstance(role_name, str) and role_inputs.ROLE_NAME.fullmatch(role_name)):
         problems.append(
             f"assume_role_name {_show(role_name)} is not an IAM role name: expected the name (or path/name) of the "
             "role to assume in each member account, for example kmsguard-deployer."
         )
     external_id = options.get("assume_role_external_id")
-    if external_id is not None and not (isinstance(external_id, str) and EXTERNAL_ID.fullmatch(external_id)):
+    if external_id is not None and not (
+        isinstance(external_id, str) and role_inputs.EXTERNAL_ID.fullmatch(external_id)
+    ):
         problems.append(
-            f"assume_role_external_id {_show(external_id)} is not valid: expected 2 to 1224 letters, digits or "
-            "'+=,.@:/_-' (STS)."
+            f"assume_role_external_id {_show(external_id)} is not valid: expected 2 to 1224 ASCII letters, digits "
+            "or '+=,.@:/_-' (STS)."
         )
     return problems
 

@@ -349,6 +349,12 @@ BAD_KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
             "arn:aws:kms:xx:",
             id="key-arn-in-region-xx",
         ),
+        # CloudWatch Logs would refuse it only at CreateLogGroup, after the account-level writes.
+        pytest.param(
+            {"pending_deletion_alarm_log_group_name": "kmsguard/journal-\u00e9t\u00e9"},
+            "kmsguard/journal-\u00e9t\u00e9",
+            id="log-group-name-accented",
+        ),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value, request):

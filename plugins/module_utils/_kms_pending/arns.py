@@ -22,8 +22,8 @@ _ARN = re.compile(
     r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>[a-z0-9][a-z0-9-]*):(?P<region>[a-z0-9-]*)"
     r":(?P<account_id>[A-Za-z0-9-]*):(?P<resource>\S+)"
 )
-_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
-ACCOUNT_ID = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+", re.ASCII)
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(?:\.fifo)?")
 
 

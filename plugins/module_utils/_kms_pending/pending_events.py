@@ -28,10 +28,10 @@ DEFAULT_WINDOW = datetime.timedelta(hours=24)
 # typically within 5 minutes, at most about 15): the window opens this long before the alarm left OK.
 ALARM_LEAD_TIME = datetime.timedelta(hours=1)
 DEFAULT_MAX_EVENTS = 20
-_RELATIVE = re.compile(r"(?P<amount>\d+)\s*(?P<unit>[mhdw])")
+_RELATIVE = re.compile(r"(?P<amount>\d+)\s*(?P<unit>[mhdw])", re.ASCII)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 # "<key ARN> is pending deletion." / "... is pending replica deletion.": the key when the record names no resource.
-_KEY_IN_MESSAGE = re.compile(r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+) is pending")
+_KEY_IN_MESSAGE = re.compile(r"(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+) is pending", re.ASCII)
 KEY_RESOURCE_TYPE = "AWS::KMS::Key"
 
 

@@ -20,7 +20,7 @@ import json
 import os
 import re
 
-_REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+-\d+")
+_REGION_SHAPE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+-\d+", re.ASCII)
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,9 +75,10 @@ def region_problem(
         return None
     near = _closest(region) if isinstance(region, str) else None
     suggestion = f" Did you mean {near}?" if near else ""
+    shown = json.dumps(region, ensure_ascii=False)
     return (
-        f"{variable} {json.dumps(region)} is not an AWS region.{suggestion} Expected a region name such as "
-        f"us-east-1 from botocore's region data{hint}."
+        f"{variable} {shown} is not an AWS region.{suggestion} Expected a region name such as us-east-1 from "
+        f"botocore's region data{hint}."
     )
 
 

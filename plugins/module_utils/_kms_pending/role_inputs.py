@@ -33,10 +33,15 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deplo
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
 # Part of the bucket name PREFIX-cloudtrail-ACCOUNTID-REGION, which S3 limits to 63 characters.
 _NAME_PREFIX = re.compile(r"[a-z0-9][a-z0-9-]{0,22}")
-_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}")
+# AWS's rules below are ASCII only: their \w is [A-Za-z0-9_] and \d is [0-9], where Python's would also take accented
+# letters and other scripts' digits, which AWS refuses only when the run reaches the call (a log group name: after the
+# account-level writes). Hence re.ASCII.
+# An IAM role's name with its path: the end of a role ARN, and the aws_targets inventory plugin's assume_role_name.
+ROLE_NAME = re.compile(r"(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}", re.ASCII)
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/" + ROLE_NAME.pattern, re.ASCII)
 # STS AssumeRole's rules for ExternalId and RoleSessionName.
-_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 _EXTRA_REGIONS_HINT = "; add a region newer than the installed botocore to pending_deletion_alarm_extra_regions"
 
 # Each name the role gives a resource, with the service's rule for it (pattern, and what to say when it fails).
@@ -45,8 +50,11 @@ _NAME_RULES = {
         re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{1,126})[A-Za-z0-9]"),
         "3 to 128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit (CloudTrail)",
     ),
-    "log_group_name": (re.compile(r"[\w./#-]{1,512}"), "1 to 512 letters, digits, '_', '-', '/', '.' or '#'"),
-    "iam_role_name": (re.compile(r"[\w+=,.@-]{1,64}"), "1 to 64 letters, digits or '+=,.@_-' (IAM)"),
+    "log_group_name": (
+        re.compile(r"[\w./#-]{1,512}", re.ASCII),
+        "1 to 512 ASCII letters, digits, '_', '-', '/', '.' or '#' (CloudWatch Logs)",
+    ),
+    "iam_role_name": (re.compile(r"[\w+=,.@-]{1,64}", re.ASCII), "1 to 64 ASCII letters, digits or '+=,.@_-' (IAM)"),
     "topic_name": (re.compile(r"[A-Za-z0-9_-]{1,256}"), "1 to 256 letters, digits, '_' or '-' (SNS)"),
     "event_rule_name": (re.compile(r"[.\-_A-Za-z0-9]{1,64}"), "1 to 64 letters, digits, '.', '-' or '_' (EventBridge)"),
     "bucket_name": (
@@ -59,7 +67,8 @@ _NAME_RULES = {
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value)
+    # As typed: a refused accented letter is shown as itself, not as a \u escape.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def target_problems(target: Target, extra_regions: list[str]) -> list[str]:
@@ -88,8 +97,18 @@ def target_problems(target: Target, extra_regions: list[str]) -> list[str]:
 def _assume_role_option_problems(target: Target) -> list[str]:
     problems = []
     options = (
-        ("aws_assume_role_external_id", target.external_id, _EXTERNAL_ID, "2 to 1224 letters, digits or '+=,.@:/_-'"),
-        ("aws_assume_role_session_name", target.session_name, _SESSION_NAME, "2 to 64 letters, digits or '+=,.@_-'"),
+        (
+            "aws_assume_role_external_id",
+            target.external_id,
+            EXTERNAL_ID,
+            "2 to 1224 ASCII letters, digits or '+=,.@:/_-'",
+        ),
+        (
+            "aws_assume_role_session_name",
+            target.session_name,
+            _SESSION_NAME,
+            "2 to 64 ASCII letters, digits or '+=,.@_-'",
+        ),
     )
     for name, value, pattern, expected in options:
         if value and not target.assume_role_arn:

@@ -70,7 +70,13 @@ def test_good_options_have_no_problem():
         ({"assume_role_name": "/kmsguard-deployer"}, 'assume_role_name "/kmsguard-deployer" is not an IAM role name'),
         ({"assume_role_name": "x" * 65}, "is not an IAM role name"),
         ({"assume_role_name": "arn:aws:iam::111122223333:role/x"}, "is not an IAM role name: expected the name"),
-        ({"assume_role_name": "d\u00e9ployeur"}, 'assume_role_name "d\\u00e9ployeur" is not an IAM role name'),
+        ({"assume_role_name": "d\u00e9ployeur"}, 'assume_role_name "d\u00e9ployeur" is not an IAM role name'),
+        # Another script's digits are digits to Python's \d, not to AWS.
+        ({"accounts": ["\u0661" * 12]}, 'accounts: "' + "\u0661" * 12 + '" is not a 12-digit'),
+        (
+            {"assume_role_external_id": "cl\u00e9-awx"},
+            'assume_role_external_id "cl\u00e9-awx" is not valid: expected 2 to 1224 ASCII',
+        ),
         ({"regions": ["us-east-1", {"name": "eu-west-1"}]}, 'regions: {"name": "eu-west-1"} is not an AWS region.'),
         (
             {"accounts": [["111122223333"]], "exclude_accounts": ["111122223333"]},

@@ -49,6 +49,8 @@ def params(**changes) -> dict:
         ("yesterday", None),
         ("7 days", None),
         ("-3h", None),
+        # Seven in Arabic-Indic digits: a digit to Python's \d and int(), not a number of days to a reader of the docs.
+        ("\u0667d", None),
     ],
 )
 def test_parse_time(value, expected):

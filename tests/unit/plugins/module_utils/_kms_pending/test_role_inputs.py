@@ -111,6 +111,17 @@ def test_good_values_have_no_problem(settings):
         pytest.param({"trail_name": "my trail"}, 'pending_deletion_alarm_trail_name "my trail"', id="trail-name-space"),
         pytest.param({"trail_name": "t" * 129}, "pending_deletion_alarm_trail_name", id="trail-name-129"),
         pytest.param({"iam_role_name": "r" * 65}, "pending_deletion_alarm_iam_role_name", id="role-name-65"),
+        # IAM's and CloudWatch Logs' letters are ASCII: AWS would refuse these only when the run reaches the call.
+        pytest.param(
+            {"iam_role_name": "r\u00f4le-kmsguard"},
+            'pending_deletion_alarm_iam_role_name "r\u00f4le-kmsguard"',
+            id="role-name-accented",
+        ),
+        pytest.param(
+            {"log_group_name": "journal/cl\u00e9s"},
+            'pending_deletion_alarm_log_group_name "journal/cl\u00e9s"',
+            id="log-group-accented",
+        ),
         pytest.param({"topic_name": "alarms.topic"}, '"alarms.topic"', id="topic-name-dot"),
         pytest.param(
             {"event_rule_name": "kms rule"}, 'pending_deletion_alarm_event_rule_name "kms rule"', id="rule-space"
@@ -388,6 +399,21 @@ def test_a_profile_under_environment_keys_is_refused(target, environment, named)
             Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, session_name="s" * 65),
             "aws_assume_role_session_name",
             id="session-name-too-long",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, session_name="s\u00e9curit\u00e9"),
+            'aws_assume_role_session_name "s\u00e9curit\u00e9" of host t1 is not valid: expected 2 to 64 ASCII',
+            id="session-name-accented",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn=ROLE_ARN, external_id="cl\u00e9-awx"),
+            'aws_assume_role_external_id "cl\u00e9-awx"',
+            id="external-id-accented",
+        ),
+        pytest.param(
+            Target("t1", "us-east-1", assume_role_arn="arn:aws:iam::" + "\u0661" * 12 + ":role/kmsguard-deployer"),
+            "is not an IAM role ARN",
+            id="role-arn-account-in-other-digits",
         ),
         pytest.param(
             Target("t1", "us-east-1", external_id="abc123"),
