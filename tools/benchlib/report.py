@@ -445,4 +445,5 @@ def replace_section(text: str, heading: str, lines: list[str]) -> str:
         if not skipping:
             kept.append(line)
     body = "\n".join(kept).rstrip("\n")
-    return (body + "\n\n" if body else "") + "\n".join(lines) + "\n"
+    # One newline at the end of the file, also when the section's lines end with an empty one.
+    return (body + "\n\n" if body else "") + "\n".join(lines).rstrip("\n") + "\n"

@@ -25,3 +25,8 @@ def test_a_section_is_replaced_at_the_end_and_the_file_ends_with_a_newline():
 def test_a_missing_section_is_appended_and_an_empty_text_gets_only_it():
     assert report.replace_section("# Title\n", "## New", ["## New", "x"]) == "# Title\n\n## New\nx\n"
     assert report.replace_section("", "## New", ["## New"]) == "## New\n"
+
+
+def test_a_section_whose_lines_end_with_an_empty_one_still_ends_the_file_with_one_newline():
+    text = report.replace_section(DOC, "## AWX: scale-out", ["## AWX: scale-out", "", "new line", ""])
+    assert text.endswith("\n## AWX: scale-out\n\nnew line\n")
