@@ -86,13 +86,24 @@ def faults(cases: list[dict]) -> str:
 
 
 def kills(cases: list[dict]) -> str:
-    rows = [[case["kill_after"], case["last_write"], case["calls_after_kill"], "converged"] for case in cases]
+    rows = [
+        [
+            case["kill_after"],
+            case["last_write"],
+            case["calls_after_kill"],
+            f"{case['check_changed']} changed, {case['check_writes']} writes",
+            f"converged, {case['rerun_changed']} changed",
+        ]
+        for case in cases
+    ]
+    headers = ["killed after write", "that write", "calls after the kill", "--check --diff then", "re-run"]
     return (
         "## Killed runs\n\n`test_a_killed_first_deployment_converges_on_rerun`: the first deployment (account "
         "topology, 3 regions, 18 writes) is killed with SIGKILL - ansible-playbook and every process it started - "
-        "right after the Nth write reached AWS and before the module saw the answer; a plain re-run then "
-        "converges and the account holds exactly the chain, trail logging.\n\n"
-        + _table(["killed after write", "that write", "calls after the kill", "re-run"], rows)
+        "right after the Nth write reached AWS and before the module saw the answer. `--check --diff` on what the "
+        "killed run left then writes nothing and reports, on every host, as many changed tasks as the plain re-run "
+        "that follows; the re-run converges and the account holds exactly the chain, trail logging.\n\n"
+        + _table(headers, rows)
         + f"\n\nKill points survived: {len(cases)}.\n"
     )
 

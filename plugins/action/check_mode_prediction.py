@@ -10,7 +10,11 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.plugin_utils._controller_action import ControllerAction
 
 ARGUMENT_SPEC = {
-    "resource": {"type": "str", "required": True, "choices": ["bucket", "bucket_absent", "created", "log_group"]},
+    "resource": {
+        "type": "str",
+        "required": True,
+        "choices": ["bucket", "bucket_absent", "created", "log_group", "new_trail_event_selectors"],
+    },
     "kind": {"type": "str", "required": True},
     "name": {"type": "str", "required": True},
     "current": {"type": "raw"},
@@ -33,6 +37,8 @@ class ActionModule(ControllerAction):
 def predict(args: dict) -> check_predictions.Prediction:
     if args["resource"] == "created":
         return check_predictions.predict_creation(args["desired"])
+    if args["resource"] == "new_trail_event_selectors":
+        return check_predictions.predict_new_trail_selectors(args["name"], args["desired"]["event_selectors"])
     if args["resource"] == "log_group":
         return check_predictions.predict_log_group(args["current"] or {}, args["desired"], args["purge_tags"])
     manages_tags = bool(args["desired"].get("tags"))

@@ -29,9 +29,13 @@ options:
       - C(log_group) - an existing log group as M(amazon.aws.cloudwatchlogs_log_group) would change it, which in
         check mode writes the retention it would change (so the role does not run it in check mode on an existing
         group); O(current) and O(desired) have the keys C(retention) and C(tags) (null or empty - not managed).
+      - C(new_trail_event_selectors) - the event selectors of a trail that check mode did not create, as
+        M(kmsguard.alarms.cloudtrail_event_selectors) will set them once the trail exists. CloudTrail gives a new
+        trail its default selector (every management event, read and write), so only O(desired) selectors that
+        differ from it are a change; O(desired) has the key C(event_selectors) (that module's option).
     type: str
     required: true
-    choices: [bucket, bucket_absent, created, log_group]
+    choices: [bucket, bucket_absent, created, log_group, new_trail_event_selectors]
   kind:
     description: What the resource is, for the message (for example C(bucket), C(topic), C(metric filter)).
     type: str

@@ -31,6 +31,7 @@ import process_tree
 import reliability_figures
 from aws_account import Account
 from playbook_run import PlaybookRun as Run
+from playbook_run import assert_check_mode_told_the_truth
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -180,7 +181,8 @@ def test_a_cbor_throttling_answer_is_what_botocore_reads_for_rpc_v2_cbor():
 @pytest.mark.parametrize("seed", FAULT_SEEDS)
 def test_site_converges_under_throttling_and_503s(proxied, proxy_factory, account, topology, seed):
     """The deployment converges despite the faults, a clean re-run changes nothing, and the account holds exactly one
-    of everything; --check (CHECK_SEEDS) writes nothing on the empty and on the converged account."""
+    of everything; --check (CHECK_SEEDS) writes nothing on the empty and on the converged account, and on the empty
+    one reports the deployment's changes."""
     proxy = proxy_factory(throttle_rate=THROTTLE_RATE, unavailable_rate=UNAVAILABLE_RATE, seed=seed)
     dry_runs = []
 
@@ -191,6 +193,8 @@ def test_site_converges_under_throttling_and_503s(proxied, proxy_factory, accoun
 
     applied = proxied(proxy, pending_deletion_alarm_topology=topology)
     assert applied.rc == 0, applied.explain()
+    if dry_runs:
+        assert_check_mode_told_the_truth(dry_runs[0], applied)
     injected = [call for call in applied.calls if call["injected"]]
 
     proxy.injector.throttle_rate = proxy.injector.unavailable_rate = 0.0
@@ -264,7 +268,7 @@ def test_a_delivery_role_that_never_works_fails_with_the_reason(proxied, proxy_f
 @pytest.mark.parametrize("kill_after", KILL_POINTS)
 def test_a_killed_first_deployment_converges_on_rerun(proxied, proxy_factory, account, kill_after):
     """SIGKILL to the whole run (ansible-playbook, its workers, the module) right after the Nth write reached AWS,
-    before the module saw the answer."""
+    before the module saw the answer. ``--check`` on what the killed run left predicts the re-run's changes."""
     run: dict[str, int] = {}
     killed_at: list[int] = []
 
@@ -283,8 +287,12 @@ def test_a_killed_first_deployment_converges_on_rerun(proxied, proxy_factory, ac
     done_before_kill = writes(interrupted)
 
     proxy.injector.after_write = None
+    checked = proxied(proxy, check=True)
+    assert checked.rc == 0, checked.explain()
+    assert checked.writes == [], checked.explain()
     rerun = proxied(proxy)
     assert rerun.rc == 0, rerun.explain()
+    assert_check_mode_told_the_truth(checked, rerun)
     assert_holds_exactly_the_chain(account, "account")
     reliability_figures.record(
         "kills",
@@ -294,6 +302,8 @@ def test_a_killed_first_deployment_converges_on_rerun(proxied, proxy_factory, ac
         calls_after_kill=calls_after_kill,
         rerun_rc=rerun.rc,
         rerun_changed=sum(rerun.changed.values()),
+        check_changed=sum(checked.changed.values()),
+        check_writes=len(checked.writes),
     )
 
 

@@ -23,6 +23,7 @@ import reliability_figures
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
 from aws_account import Account
 from playbook_run import PlaybookRun as Run
+from playbook_run import assert_check_mode_told_the_truth
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -384,6 +385,7 @@ def test_drift_is_shown_by_check_diff_and_put_back_by_a_rerun(site, account):
 
     restored = site([HOME])
     assert restored.rc == 0, restored.explain()
+    assert_check_mode_told_the_truth(checked, restored)
     assert chain_settings(account) == procedure
 
     reliability_figures.record(
@@ -474,6 +476,7 @@ def test_a_converged_chain_is_read_once_and_every_part_that_drifts_is_put_back(s
 
     restored = site([HOME], **settings)
     assert restored.rc == 0, restored.explain()
+    assert_check_mode_told_the_truth(checked, restored)
     logs, sns = account.client("logs", HOME), account.client("sns", HOME)
     group = logs.describe_log_groups(logGroupNamePrefix=LOG_GROUP)["logGroups"][0]
     assert group["retentionInDays"] == 365

@@ -24,6 +24,7 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_rule
 from aws_account import Account
 from playbook_run import PlaybookRun as Run
+from playbook_run import assert_check_mode_told_the_truth
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -222,6 +223,7 @@ def test_account_topology_check_apply_rerun_and_teardown(deploy, account):
 
     applied = deploy(hosts)
     assert applied.rc == 0, applied.explain()
+    assert_check_mode_told_the_truth(dry_run, applied)
     assert applied.changed[f"target-{REGIONS[1]}"] == applied.changed[f"target-{REGIONS[2]}"] == 0
     assert applied.operations.count("CreateRole") == 1
     assert applied.operations.count("CreateTrail") == 1
@@ -254,7 +256,8 @@ def test_account_topology_check_apply_rerun_and_teardown(deploy, account):
 
 
 def test_regional_topology_cis_and_two_targets_of_one_region(deploy, account):
-    """A chain in every region, the CIS companion, the account-level role once, teardown with purge_logs.
+    """A chain in every region, the CIS companion, the account-level role once, honest check mode, teardown with
+    purge_logs.
 
     The account is reached through ``aws_assume_role_arn`` (multi-account inventories).
     """
@@ -266,8 +269,13 @@ def test_regional_topology_cis_and_two_targets_of_one_region(deploy, account):
         "pending_deletion_alarm_cis_alarm": True,
     }
 
+    dry_run = deploy(hosts, check=True, **settings)
+    assert dry_run.rc == 0, dry_run.explain()
+    assert dry_run.writes == [], dry_run.explain()
+
     applied = deploy(hosts, **settings)
     assert applied.rc == 0, applied.explain()
+    assert_check_mode_told_the_truth(dry_run, applied)
     assert applied.operations.count("CreateRole") == 1, "the IAM role is per account, created once"
     assert applied.operations.count("CreateTrail") == 3
     for region in REGIONS:
@@ -393,6 +401,7 @@ def test_detailed_notification_rule_check_apply_rerun_verify_and_teardown(deploy
 
     applied = deploy(hosts, **options)
     assert applied.rc == 0, applied.explain()
+    assert_check_mode_told_the_truth(dry_run, applied)
     rule = events.describe_rule(Name=rule_name)
     assert rule["State"] == constants.EVENT_RULE_STATE
     assert json.loads(rule["EventPattern"]) == event_rule.event_pattern()

@@ -118,6 +118,18 @@ class PlaybookRun:
         )
 
 
+def assert_check_mode_told_the_truth(checked: PlaybookRun, applied: PlaybookRun) -> None:
+    """On every host, the ``--check`` run reported as many changed tasks as the real run that followed it.
+
+    The role's check-mode predictions stand in for some tasks under other names, so the counts are compared; the
+    message lists both runs' changed tasks.
+    """
+    assert checked.changed == applied.changed, (
+        f"check mode: {checked.changed}\n{checked.changed_tasks()}\n"
+        f"the run: {applied.changed}\n{applied.changed_tasks()}"
+    )
+
+
 def json_report_env(aws_env: dict[str, str]) -> dict[str, str]:
     """``aws_env`` for ``ansible-playbook`` with the json callback: no Ansible settings of the user's leak in, the
     collection is this checkout, modules run in this Python."""

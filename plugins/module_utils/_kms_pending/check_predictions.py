@@ -21,6 +21,9 @@ from typing import Any
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selector_decisions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import trail_selectors
+
 PUBLIC_ACCESS_FIELDS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
@@ -151,6 +154,15 @@ def merged_tags(current: dict[str, str], desired: dict[str, str], purge_tags: bo
 def predict_creation(desired: dict[str, Any]) -> Prediction:
     """A resource that check mode did not create (a new topic, a filter on a new log group, a new role's policy)."""
     return Prediction(before=None, after=desired, changed=True)
+
+
+def predict_new_trail_selectors(name: str, event_selectors: list[dict[str, Any]]) -> Prediction:
+    """The event selectors of a trail that check mode did not create, as kmsguard.alarms.cloudtrail_event_selectors
+    will decide them once the trail exists: CloudTrail gives a new trail its default selector (every management
+    event, read and write), so only selectors that differ from it are a change."""
+    new_trail = {"EventSelectors": [trail_selectors.DEFAULT_EVENT_SELECTOR]}
+    plan = event_selector_decisions.plan_selectors({"trail_name": name, "event_selectors": event_selectors}, new_trail)
+    return Prediction(before=plan.before, after=plan.after, changed=bool(plan.writes))
 
 
 def predict_deletion(current: dict[str, Any] | None) -> Prediction:

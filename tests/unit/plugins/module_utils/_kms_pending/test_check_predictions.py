@@ -12,6 +12,7 @@ import json
 import pytest
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import check_predictions as predictions
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import event_selector_decisions
 
 BUCKET = "kmsguard-cloudtrail-111111111111-us-east-1"
 POLICY = {
@@ -194,3 +195,50 @@ def test_log_group_prediction(current, desired, purge_tags, after):
     assert prediction.changed is (after is not None)
     assert prediction.before == current
     assert prediction.after == (after or current)
+
+
+def _selector(read_write="All", management=True, excluded=(), data_resources=()):
+    return {
+        "read_write_type": read_write,
+        "include_management_events": management,
+        "exclude_management_event_sources": list(excluded),
+        "data_resources": list(data_resources),
+    }
+
+
+@pytest.mark.parametrize(
+    ("selectors", "changed"),
+    [
+        # The procedure's selectors are what CloudTrail gives a new trail: the real run puts none.
+        (event_selector_decisions.procedure_selectors(), False),
+        ([_selector()], False),
+        ([_selector(read_write="WriteOnly")], True),
+        ([_selector(excluded=["rdsdata.amazonaws.com"])], True),
+        (
+            [_selector(), _selector(management=False, data_resources=[{"type": "AWS::S3::Object", "values": ["x"]}])],
+            True,
+        ),
+    ],
+)
+def test_a_new_trails_selectors_change_only_where_they_differ_from_cloudtrails_default(selectors, changed):
+    prediction = predictions.predict_new_trail_selectors("kmsguard-trail", selectors)
+    assert prediction.changed is changed
+    assert prediction.before == {"event_selectors": [_selector()], "advanced_event_selectors": []}
+    assert {json.dumps(s, sort_keys=True) for s in prediction.after["event_selectors"]} == {
+        json.dumps(s, sort_keys=True) for s in selectors
+    }
+    # The module's own decision on a trail that CloudTrail has just created gives the same answer.
+    module_plan = event_selector_decisions.plan_selectors(
+        {"trail_name": "kmsguard-trail", "event_selectors": selectors},
+        {
+            "EventSelectors": [
+                {
+                    "ReadWriteType": "All",
+                    "IncludeManagementEvents": True,
+                    "DataResources": [],
+                    "ExcludeManagementEventSources": [],
+                }
+            ]
+        },
+    )
+    assert bool(module_plan.writes) is changed
