@@ -385,12 +385,20 @@ def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_v
 
 
 def test_detailed_notification_rule_check_apply_rerun_verify_and_teardown(deploy, account, tmp_path):
-    """The option adds the EventBridge rule in the topic's region and lets only it publish besides the alarms."""
-    home = REGIONS[0]
-    hosts = {f"target-{home}": home}
+    """The option adds the EventBridge rule in each topic's region and lets only it publish besides the alarms.
+
+    Regional topology over two regions, neither of them the environment's region (AWS_DEFAULT_REGION): the rule
+    of each target must be made in the target's region, with the target's credentials (the account is reached
+    through ``aws_assume_role_arn``: the environment's credentials are another account's).
+    """
+    regions = REGIONS[1:]
+    hosts = {f"target-{region}": region for region in regions}
     rule_name = f"{PREFIX}-kms-pending-deletion"
-    options = {"pending_deletion_alarm_detailed_notification": True}
-    events = account.client("events", home)
+    options = {
+        "assume_role": True,
+        "pending_deletion_alarm_detailed_notification": True,
+        "pending_deletion_alarm_topology": "regional",
+    }
 
     dry_run = deploy(hosts, check=True, **options)
     assert dry_run.rc == 0, dry_run.explain()
@@ -402,18 +410,23 @@ def test_detailed_notification_rule_check_apply_rerun_verify_and_teardown(deploy
     applied = deploy(hosts, **options)
     assert applied.rc == 0, applied.explain()
     assert_check_mode_told_the_truth(dry_run, applied)
-    rule = events.describe_rule(Name=rule_name)
-    assert rule["State"] == constants.EVENT_RULE_STATE
-    assert json.loads(rule["EventPattern"]) == event_rule.event_pattern()
-    topic_arn = f"arn:aws:sns:{home}:{account.account_id}:{TOPIC}"
-    (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
-    assert (target["Arn"], target["InputTransformer"]["InputTemplate"]) == (topic_arn, event_rule.input_template())
-    policy = json.loads(account.client("sns", home).get_topic_attributes(TopicArn=topic_arn)["Attributes"]["Policy"])
-    assert policy["Statement"][1] == event_rule.topic_policy_statement(topic_arn, rule["Arn"], account.account_id)
-    assert [statement["Sid"] for statement in policy["Statement"]] == [
-        "CloudWatchAlarmsOfThisAccountOnly",
-        "EventBridgeRuleOfThisAccountOnly",
-    ]
+    rules = {}
+    for region in regions:
+        events = account.client("events", region)
+        rules[region] = rule = events.describe_rule(Name=rule_name)
+        assert rule["State"] == constants.EVENT_RULE_STATE
+        assert json.loads(rule["EventPattern"]) == event_rule.event_pattern()
+        topic_arn = f"arn:aws:sns:{region}:{account.account_id}:{TOPIC}"
+        (target,) = events.list_targets_by_rule(Rule=rule_name)["Targets"]
+        assert (target["Arn"], target["InputTransformer"]["InputTemplate"]) == (topic_arn, event_rule.input_template())
+        attributes = account.client("sns", region).get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+        policy = json.loads(attributes["Policy"])
+        assert policy["Statement"][1] == event_rule.topic_policy_statement(topic_arn, rule["Arn"], account.account_id)
+        assert [statement["Sid"] for statement in policy["Statement"]] == [
+            "CloudWatchAlarmsOfThisAccountOnly",
+            "EventBridgeRuleOfThisAccountOnly",
+        ]
+    assert account.client("events", REGIONS[0]).list_rules()["Rules"] == [], "nothing in the environment's region"
 
     rerun = deploy(hosts, **options)
     assert rerun.rc == 0, rerun.explain()
@@ -421,18 +434,23 @@ def test_detailed_notification_rule_check_apply_rerun_verify_and_teardown(deploy
     assert rerun.writes == [], rerun.explain()
     assert {"DescribeRule", "ListTargetsByRule"} <= set(rerun.operations)
 
-    events.put_rule(Name=rule_name, EventPattern=rule["EventPattern"], State="DISABLED")
-    verified = deploy(hosts, playbook=VERIFY, verify_report_dir=str(tmp_path / "report"), **options)
-    audit = verified.result(
-        "kmsguard.alarms.pending_deletion_alarm : Audit the chain of the region (read only)", f"target-{home}"
+    disabled = regions[0]
+    account.client("events", disabled).put_rule(
+        Name=rule_name, EventPattern=rules[disabled]["EventPattern"], State="DISABLED"
     )
-    assert [item["code"] for item in audit["findings"] if item["code"].startswith("event_rule")] == [
-        "event_rule_state"
-    ], audit["findings"]
+    verified = deploy(hosts, playbook=VERIFY, verify_report_dir=str(tmp_path / "report"), **options)
+    for region in regions:
+        audit = verified.result(
+            "kmsguard.alarms.pending_deletion_alarm : Audit the chain of the region (read only)", f"target-{region}"
+        )
+        assert [item["code"] for item in audit["findings"] if item["code"].startswith("event_rule")] == (
+            ["event_rule_state"] if region == disabled else []
+        ), (region, audit["findings"])
     assert verified.writes == [], verified.explain()
 
     removed = deploy(hosts, playbook=TEARDOWN, **options)
     assert removed.rc == 0, removed.explain()
-    assert "RemoveTargets" in removed.operations and "DeleteRule" in removed.operations
-    assert events.list_rules()["Rules"] == []
-    assert topics(account, home) == []
+    assert removed.operations.count("RemoveTargets") == removed.operations.count("DeleteRule") == len(regions)
+    for region in regions:
+        assert account.client("events", region).list_rules()["Rules"] == []
+        assert topics(account, region) == []
