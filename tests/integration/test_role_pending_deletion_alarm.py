@@ -363,6 +363,15 @@ BAD_KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
             "kmsguard/journal-\u00e9t\u00e9",
             id="log-group-name-accented",
         ),
+        # YAML reads 1234 as a number: the IAM role and the bucket took it, CloudWatch Logs refused it at
+        # CreateLogGroup.
+        pytest.param(
+            {"pending_deletion_alarm_tags": {"cost": 1234}}, '"cost" 1234 (a number)', id="tag-value-a-number"
+        ),
+        # kms_pending_metric_filter refused it only when the run reached the filters, after the trail.
+        pytest.param(
+            {"pending_deletion_alarm_metric_namespace": "kms:pending"}, "kms:pending", id="metric-namespace-colon"
+        ),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value, request):

@@ -93,13 +93,19 @@ def _log_group_name_problems(value: str) -> list[str]:
     return []
 
 
-def _filter_pattern_problems(value: str) -> list[str]:
+def filter_pattern_problems(value: str, option: str = "filter_pattern") -> list[str]:
+    """The module's checks of a pattern (also the role's, under the role's variable name as ``option``)."""
     if not value.strip():
         # AWS accepts an empty pattern, but it matches every log event: the alarm would fire on all traffic.
-        return ["filter_pattern must not be empty: an empty pattern matches every log event."]
+        return [f"{option} must not be empty: an empty pattern matches every log event."]
     if len(value) > FILTER_PATTERN_MAX:
-        return [f"filter_pattern is {len(value)} characters long; at most {FILTER_PATTERN_MAX} are allowed."]
+        return [f"{option} is {len(value)} characters long; at most {FILTER_PATTERN_MAX} are allowed."]
     return []
+
+
+def metric_problems(option: str, value: str) -> list[str]:
+    """The module's checks of a metric name or namespace (also the role's, under the role's variable name)."""
+    return _name_problems(option, value, METRIC_NAME_MAX, METRIC_FORBIDDEN)
 
 
 def _metric_value_problems(value: str) -> list[str]:
@@ -133,9 +139,9 @@ def validate_params(params: dict[str, Any]) -> list[str]:
     problems += _name_problems("filter_name", params["filter_name"], FILTER_NAME_MAX, FILTER_NAME_FORBIDDEN)
     if params["state"] == "absent":
         return problems
-    problems += _replica_problems(params) + _filter_pattern_problems(filter_pattern(params))
-    problems += _name_problems("metric_name", params["metric_name"], METRIC_NAME_MAX, METRIC_FORBIDDEN)
-    problems += _name_problems("metric_namespace", params["metric_namespace"], METRIC_NAME_MAX, METRIC_FORBIDDEN)
+    problems += _replica_problems(params) + filter_pattern_problems(filter_pattern(params))
+    problems += metric_problems("metric_name", params["metric_name"])
+    problems += metric_problems("metric_namespace", params["metric_namespace"])
     problems += _metric_value_problems(params["metric_value"])
     return problems
 

@@ -14,6 +14,7 @@ the variable, the bad value and what is expected; every problem is reported, not
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +26,7 @@ from ansible.module_utils.common.validation import check_type_list
 
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import arns
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import constants
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import metric_filter_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import regions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import PREFIX
@@ -67,8 +69,9 @@ _NAME_RULES = {
 
 
 def _show(value: Any) -> str:
-    # As typed: a refused accented letter is shown as itself, not as a \u escape.
-    return json.dumps(value, ensure_ascii=False)
+    # As typed: a refused accented letter is shown as itself, not as a \u escape; a value JSON has no form for (a
+    # YAML date) as its text.
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def target_problems(target: Target, extra_regions: list[str]) -> list[str]:
@@ -136,6 +139,8 @@ def settings_problems(settings: dict[str, Any]) -> list[str]:
         _region_setting_problems(settings)
         + _email_problems(settings[PREFIX + "emails"])
         + _name_problems(settings)
+        + _metric_filter_problems(settings)
+        + tag_problems(settings[PREFIX + "tags"])
         + _kms_key_problems(settings)
         + _purge_problems(settings)
         + _replica_problems(settings)
@@ -183,6 +188,72 @@ def _name_problems(settings: dict[str, Any]) -> list[str]:
         value = settings[PREFIX + key]
         if value and not (isinstance(value, str) and pattern.fullmatch(value)):
             problems.append(f"{PREFIX}{key} {_show(value)} is not a valid name: expected {expected}.")
+    return problems
+
+
+def _metric_filter_problems(settings: dict[str, Any]) -> list[str]:
+    """What kms_pending_metric_filter would refuse in the role's filters, after the trail and its delivery exist."""
+    patterns = ["filter_pattern"] if settings[PREFIX + "filter_pattern"] is not None else []
+    metrics = ["metric_name", "metric_namespace"]
+    if settings[PREFIX + "cis_alarm"]:
+        patterns.append("cis_filter_pattern")
+        metrics.append("cis_metric_name")
+    problems = []
+    for key in patterns:
+        value = settings[PREFIX + key]
+        problems += metric_filter_decisions.filter_pattern_problems(value, f"{PREFIX}{key} {_show(value)}")
+    for key in metrics:
+        problems += metric_filter_decisions.metric_problems(PREFIX + key, settings[PREFIX + key])
+    return problems
+
+
+# The tag rules that IAM, S3, CloudTrail, CloudWatch Logs, SNS and CloudWatch share (the role tags a resource of
+# each): keys and values of Unicode letters, digits, spaces and _ . : / = + - @, at most 50 tags.
+_TAG_PUNCTUATION = set("_.:/=+-@")
+_TAGS_MAX = 50
+_TAG_KEY_MAX = 128
+_TAG_VALUE_MAX = 256
+_TAG_EXPECTED = "letters, digits, spaces and _ . : / = + - @"
+
+
+def _tag_text_problem(what: str, text: Any, maximum: int, minimum: int) -> str | None:
+    if not isinstance(text, str):
+        # YAML reads 1234, true or 2024-01-01 as a number, a boolean or a date; AWS takes text only.
+        shown = _show(text)
+        shown = json.loads(shown) if shown.startswith('"') else shown
+        return f'{what} {shown} ({_kind(text)}) is not a string: expected a string (in YAML, quote it: "{shown}")'
+    if not minimum <= len(text) <= maximum:
+        return f"{what} {_show(text)} is {len(text)} characters long: expected {minimum} to {maximum}"
+    bad = sorted({c for c in text if not (c.isalnum() or c.isspace() or c in _TAG_PUNCTUATION)})
+    if bad:
+        return f"{what} {_show(text)} contains {' '.join(map(_show, bad))}: expected {_TAG_EXPECTED}"
+    return None
+
+
+def _kind(value: Any) -> str:
+    """What YAML made of a value, in YAML's words (Ansible wraps values in types of its own)."""
+    kinds = ((bool, "a boolean"), (int, "a number"), (float, "a number"), (datetime.date, "a date"), (list, "a list"),
+             (Mapping, "a mapping"), (type(None), "null"))  # fmt: skip
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
+
+
+def tag_problems(tags: Any) -> list[str]:
+    """Why AWS would refuse ``pending_deletion_alarm_tags`` (on the first resource it tags, or only a later one)."""
+    option = PREFIX + "tags"
+    if not isinstance(tags, Mapping):
+        return [f"{option} {_show(tags)} is not a mapping: expected tag keys with their values."]
+    problems = []
+    if len(tags) > _TAGS_MAX:
+        problems.append(f"{option} has {len(tags)} tags: expected at most {_TAGS_MAX} (AWS's limit per resource).")
+    for key, value in tags.items():
+        found = [
+            _tag_text_problem(f"{option}: key", key, _TAG_KEY_MAX, 1),
+            _tag_text_problem(f"{option}: the value of {_show(key)}", value, _TAG_VALUE_MAX, 0),
+        ]
+        if isinstance(key, str) and key.lower().startswith("aws:"):
+            found.append(f"{option}: key {_show(key)} starts with aws:, which AWS reserves for its own tags: expected "
+                         "another key")  # fmt: skip
+        problems += [f"{problem}." for problem in found if problem]
     return problems
 
 

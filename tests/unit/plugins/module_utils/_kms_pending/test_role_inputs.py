@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,14 @@ def test_the_defaults_with_an_email_are_valid():
             {"kms_key_id": f"arn:aws:kms:eu-west-1:123456789012:key/{KEY_UUID}", "topic_kms_key_id": "alias/sns-key"},
             id="shared-key-and-topic-key",
         ),
+        pytest.param(
+            {"tags": {"team": "s\u00e9curit\u00e9", "cost center": "1234", "owner:email": "a+b@example.com", "x": ""}},
+            id="tags-letters-spaces-punctuation-empty-value",
+        ),
+        pytest.param({"tags": {f"k{i}": "v" for i in range(50)}}, id="tags-50"),
+        pytest.param({"tags": {"k" * 128: "v" * 256}}, id="tag-key-128-value-256"),
+        # The CIS names are used only with the CIS alarm.
+        pytest.param({"cis_metric_name": "a:b"}, id="cis-metric-unused"),
     ],
 )
 def test_good_values_have_no_problem(settings):
@@ -164,6 +173,20 @@ def test_good_values_have_no_problem(settings):
             {"kms_key_id": "arn:aws:kms:eu-west-1:123456789012:key/nope"}, "ends in key/KEY_ID", id="shared-bad-arn"
         ),
         pytest.param({"kms_key_id": ["x"]}, 'kms_key_id ["x"] is not a string', id="shared-key-list"),
+        # AWS refuses these tags on the resource it tags first, or (a number: CloudWatch Logs) only on a later one.
+        pytest.param({"tags": {"cost": 1234}}, 'the value of "cost" 1234 (a number) is not a string', id="tag-number"),
+        pytest.param({"tags": {"on": True}}, 'quote it: "true"', id="tag-boolean"),
+        pytest.param({"tags": {"since": datetime.date(2024, 1, 31)}}, "2024-01-31 (a date) is not", id="tag-date"),
+        pytest.param({"tags": {"aws:owner": "me"}}, 'key "aws:owner" starts with aws:', id="tag-aws-prefix"),
+        pytest.param({"tags": {"AWS:Owner": "me"}}, 'key "AWS:Owner" starts with aws:', id="tag-aws-prefix-upper"),
+        pytest.param({"tags": {"team#": "sec"}}, 'key "team#" contains "#"', id="tag-key-hash"),
+        pytest.param({"tags": {"team": "a;b"}}, 'the value of "team" "a;b" contains ";"', id="tag-value-semicolon"),
+        pytest.param({"tags": {"k" * 129: "v"}}, "is 129 characters long: expected 1 to 128", id="tag-key-129"),
+        pytest.param({"tags": {"": "v"}}, 'key "" is 0 characters long', id="tag-key-empty"),
+        pytest.param({"tags": {"k": "v" * 257}}, "is 257 characters long: expected 0 to 256", id="tag-value-257"),
+        pytest.param({"tags": {f"k{i}": "v" for i in range(51)}}, "has 51 tags: expected at most 50", id="tags-51"),
+        pytest.param({"tags": ["team"]}, 'pending_deletion_alarm_tags ["team"] is not a mapping', id="tags-list"),
+        pytest.param({"filter_pattern": ""}, 'pending_deletion_alarm_filter_pattern "" must not', id="pattern-empty"),
     ],
 )
 def test_each_bad_value_is_named_with_what_is_expected(settings, named):
@@ -171,6 +194,35 @@ def test_each_bad_value_is_named_with_what_is_expected(settings, named):
     assert len(problems) == 1, problems
     assert named in problems[0]
     assert any(word in problems[0].lower() for word in ("expected", "must", "give", "use a", "set it")), problems[0]
+
+
+# kms_pending_metric_filter's own checks, run on the role's values before any AWS call: the module would refuse them
+# only when the run reaches the filters, after the trail and its delivery exist.
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        pytest.param({"metric_name": "Count$"}, "pending_deletion_alarm_metric_name 'Count$' contains '$'", id="name"),
+        pytest.param({"metric_namespace": "a:b"}, "pending_deletion_alarm_metric_namespace 'a:b'", id="namespace"),
+        pytest.param({"metric_namespace": "n" * 256}, "is 256 characters long; at most 255", id="namespace-256"),
+        pytest.param(
+            {"cis_alarm": True, "cis_metric_name": "a*"}, "pending_deletion_alarm_cis_metric_name 'a*'", id="cis-name"
+        ),
+        pytest.param(
+            {"cis_alarm": True, "cis_filter_pattern": " "},
+            'pending_deletion_alarm_cis_filter_pattern " " must not be empty',
+            id="cis-pattern-blank",
+        ),
+        pytest.param(
+            {"filter_pattern": "x" * 1025},
+            "pending_deletion_alarm_filter_pattern",
+            id="pattern-1025",
+        ),
+    ],
+)
+def test_what_the_metric_filter_module_refuses_is_refused_by_the_plan(settings, named):
+    problems = role_inputs.settings_problems(role_settings(emails=["a@example.com"], **settings))
+    assert len(problems) == 1, problems
+    assert named in problems[0]
 
 
 def test_every_problem_is_reported_at_once():
