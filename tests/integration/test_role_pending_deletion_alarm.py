@@ -372,6 +372,12 @@ BAD_KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab"
         pytest.param(
             {"pending_deletion_alarm_metric_namespace": "kms:pending"}, "kms:pending", id="metric-namespace-colon"
         ),
+        # PutMetricFilter refuses it (moto does not): after the trail and its delivery.
+        pytest.param(
+            {"pending_deletion_alarm_filter_pattern": "{ $.eventSource = kms* && }"},
+            "expected a property selector",
+            id="filter-pattern-malformed",
+        ),
     ],
 )
 def test_bad_input_fails_before_any_aws_call(deploy, account, role_vars, named_value, request):

@@ -31,6 +31,8 @@ from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending impor
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending import topic_encryption_decisions
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import PREFIX
 from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.deployment_plan import Target
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern import FilterPatternError
+from ansible_collections.kmsguard.alarms.plugins.module_utils._kms_pending.filter_pattern import compile_pattern
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}")
 # Part of the bucket name PREFIX-cloudtrail-ACCOUNTID-REGION, which S3 limits to 63 characters.
@@ -201,10 +203,24 @@ def _metric_filter_problems(settings: dict[str, Any]) -> list[str]:
     problems = []
     for key in patterns:
         value = settings[PREFIX + key]
-        problems += metric_filter_decisions.filter_pattern_problems(value, f"{PREFIX}{key} {_show(value)}")
+        found = metric_filter_decisions.filter_pattern_problems(value, f"{PREFIX}{key} {_show(value)}")
+        problems += found or _pattern_syntax_problems(PREFIX + key, value)
     for key in metrics:
         problems += metric_filter_decisions.metric_problems(PREFIX + key, settings[PREFIX + key])
     return problems
+
+
+def _pattern_syntax_problems(option: str, pattern: str) -> list[str]:
+    """PutMetricFilter refuses a malformed pattern; the collection's filter-pattern engine (the one verify.yml judges
+    the deployed filters with) reads the syntax CloudWatch Logs documents."""
+    try:
+        compile_pattern(pattern)
+    except FilterPatternError as error:
+        return [
+            f"{option} {_show(pattern)} is not a filter pattern CloudWatch Logs accepts, at character "
+            f"{error.position + 1}: {error.reason}. The procedure's pattern is {_show(constants.FILTER_PATTERN)}."
+        ]
+    return []
 
 
 # The tag rules that IAM, S3, CloudTrail, CloudWatch Logs, SNS and CloudWatch share (the role tags a resource of

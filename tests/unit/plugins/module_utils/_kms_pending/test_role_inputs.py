@@ -58,6 +58,10 @@ def test_the_defaults_with_an_email_are_valid():
         pytest.param({"tags": {"k" * 128: "v" * 256}}, id="tag-key-128-value-256"),
         # The CIS names are used only with the CIS alarm.
         pytest.param({"cis_metric_name": "a:b"}, id="cis-metric-unused"),
+        pytest.param({"filter_pattern": '{ $.eventSource = "kms.amazonaws.com" }'}, id="own-json-pattern"),
+        pytest.param({"filter_pattern": "[version, account, ...]"}, id="own-space-delimited-pattern"),
+        pytest.param({"filter_pattern": "?AccessDenied ?pending"}, id="own-terms-pattern"),
+        pytest.param({"match_replica_deletion": True}, id="replica-pattern"),
     ],
 )
 def test_good_values_have_no_problem(settings):
@@ -216,6 +220,17 @@ def test_each_bad_value_is_named_with_what_is_expected(settings, named):
             {"filter_pattern": "x" * 1025},
             "pending_deletion_alarm_filter_pattern",
             id="pattern-1025",
+        ),
+        # PutMetricFilter refuses a malformed pattern.
+        pytest.param(
+            {"filter_pattern": "{ $.eventSource = }"},
+            "accepts, at character 19: expected a value after '=', found '}'",
+            id="pattern-malformed",
+        ),
+        pytest.param(
+            {"cis_alarm": True, "cis_filter_pattern": "{ ($.eventName = DisableKey) "},
+            "pending_deletion_alarm_cis_filter_pattern",
+            id="cis-pattern-unclosed",
         ),
     ],
 )
