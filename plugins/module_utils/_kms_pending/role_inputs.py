@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -224,7 +225,8 @@ def _pattern_syntax_problems(option: str, pattern: str) -> list[str]:
 
 
 # The tag rules that IAM, S3, CloudTrail, CloudWatch Logs, SNS and CloudWatch share (the role tags a resource of
-# each): keys and values of Unicode letters, digits, spaces and _ . : / = + - @, at most 50 tags.
+# each): keys and values of Unicode letters, numbers and separators ([\p{L}\p{Z}\p{N}_.:/=+\-@]) - a tab or a new
+# line is not a separator -, at most 50 tags.
 _TAG_PUNCTUATION = set("_.:/=+-@")
 _TAGS_MAX = 50
 _TAG_KEY_MAX = 128
@@ -240,7 +242,7 @@ def _tag_text_problem(what: str, text: Any, maximum: int, minimum: int) -> str |
         return f'{what} {shown} ({_kind(text)}) is not a string: expected a string (in YAML, quote it: "{shown}")'
     if not minimum <= len(text) <= maximum:
         return f"{what} {_show(text)} is {len(text)} characters long: expected {minimum} to {maximum}"
-    bad = sorted({c for c in text if not (c.isalnum() or c.isspace() or c in _TAG_PUNCTUATION)})
+    bad = sorted({c for c in text if unicodedata.category(c)[0] not in "LNZ" and c not in _TAG_PUNCTUATION})
     if bad:
         return f"{what} {_show(text)} contains {' '.join(map(_show, bad))}: expected {_TAG_EXPECTED}"
     return None

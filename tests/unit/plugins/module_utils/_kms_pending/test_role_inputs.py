@@ -185,6 +185,7 @@ def test_good_values_have_no_problem(settings):
         pytest.param({"tags": {"AWS:Owner": "me"}}, 'key "AWS:Owner" starts with aws:', id="tag-aws-prefix-upper"),
         pytest.param({"tags": {"team#": "sec"}}, 'key "team#" contains "#"', id="tag-key-hash"),
         pytest.param({"tags": {"team": "a;b"}}, 'the value of "team" "a;b" contains ";"', id="tag-value-semicolon"),
+        pytest.param({"tags": {"team": "a\tb"}}, 'contains "\\t"', id="tag-value-tab"),
         pytest.param({"tags": {"k" * 129: "v"}}, "is 129 characters long: expected 1 to 128", id="tag-key-129"),
         pytest.param({"tags": {"": "v"}}, 'key "" is 0 characters long', id="tag-key-empty"),
         pytest.param({"tags": {"k": "v" * 257}}, "is 257 characters long: expected 0 to 256", id="tag-value-257"),
