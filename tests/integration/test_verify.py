@@ -78,9 +78,12 @@ class Run:
 
 @pytest.fixture
 def play(account, ansible_playbook, moto_endpoint, tmp_path):
-    """``play(playbook, hosts, extra_vars=None, **group_vars)``: one run in the test's account, with its calls."""
+    """``play(playbook, hosts, extra_vars=None, check=False, **group_vars)``: one run in the test's account, with its
+    calls."""
 
-    def run(playbook: Path, hosts: dict[str, str], extra_vars: dict | None = None, **group_vars) -> Run:
+    def run(
+        playbook: Path, hosts: dict[str, str], extra_vars: dict | None = None, check: bool = False, **group_vars
+    ) -> Run:
         inventory_vars = {"ansible_python_interpreter": sys.executable, "pending_deletion_alarm_emails": [EMAIL]}
         inventory_vars.update(group_vars)
         extra = {"verify_report_dir": str(tmp_path / "report"), **(extra_vars or {})}
@@ -91,6 +94,8 @@ def play(account, ansible_playbook, moto_endpoint, tmp_path):
             group_vars=inventory_vars,
             extra_args=["-e", json.dumps(extra)],
             env=account.env,
+            check=check,
+            diff=check,
         )
         return Run(completed.rc, completed.report, completed.stdout, completed.stderr, moto_endpoint.calls())
 
@@ -194,6 +199,13 @@ def test_account_topology_passes_lists_pending_keys_and_fails_on_a_single_region
 
     repaired = play(SITE, hosts)
     assert repaired.rc == 0, repaired.explain()
+    # --check: the drill is announced as what a real run would do, and nothing is set or sent.
+    rehearsed = play(VERIFY, hosts, extra_vars={"pending_deletion_alarm_drill": True}, check=True)
+    assert rehearsed.rc == 0, rehearsed.explain()
+    assert [call for call in rehearsed.calls if not call["operation"].startswith(READS)] == []
+    assert "A REAL notification would go to" in rehearsed.stdout
+    assert "was not set and nothing was sent" in rehearsed.stdout
+    assert "A REAL notification was sent to" not in rehearsed.stdout
     drill = play(VERIFY, hosts, extra_vars={"pending_deletion_alarm_drill": True})
     assert drill.rc == 0, drill.explain()
     assert drill.verify_report["failed_targets"] == []
