@@ -44,6 +44,8 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 # One worker per core: the integration runs keep both busy (three workers on two cores took as long).
 PYTEST_WORKERS ?= 2
+# The slowest integration tests, listed at the end of each run: where `make test`'s time goes.
+DURATIONS := --durations=15 --durations-min=20
 # The heavy fault runs mostly wait (botocore's backoff after each injected fault).
 RELIABILITY_WORKERS ?= 3
 # The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The linters each use one
@@ -107,13 +109,13 @@ unit: venv  ## pytest unit tests (no network)
 	python -m pytest -q tests/unit
 
 integration: venv  ## real ansible-playbook runs against a moto server on 127.0.0.1 (without the reliability runs)
-	python -m pytest -q -n $(PYTEST_WORKERS) -m "not reliability" tests/integration
+	python -m pytest -q $(DURATIONS) -n $(PYTEST_WORKERS) -m "not reliability" tests/integration
 
 # The heavy runs: site.yml under throttling and 503s (5 seeds, both topologies), killed at 10 points and re-run.
 # Every test of test_reliability.py (these and the lighter ones make integration runs) writes its figures to
 # tests/output/reliability/; reliability-report turns them into docs/reliability.md.
 test-reliability: venv  ## fault-injection and kill runs (part of make test); figures in tests/output/reliability
-	python -m pytest -q -n $(RELIABILITY_WORKERS) -m reliability tests/integration
+	python -m pytest -q $(DURATIONS) -n $(RELIABILITY_WORKERS) -m reliability tests/integration
 
 reliability-report: venv  ## docs/reliability.md from the figures of the last make test-reliability
 	python tools/reliability_report.py
@@ -137,7 +139,7 @@ test-matrix: venv-oldest  ## sanity, unit and integration tests on the oldest su
 	cd $(OLDEST_SANITY_TREE) && flock $$HOME/.ansible/test/sanity.lock $(CURDIR)/$(VENV_OLDEST)/bin/ansible-test \
 		sanity --python 3.11 $(addprefix --test ,$(OLDEST_SANITY_TESTS))
 	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider tests/unit
-	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not reliability" \
+	$(VENV_OLDEST)/bin/python -m pytest -q -p no:cacheprovider $(DURATIONS) -n $(PYTEST_WORKERS) -m "not reliability" \
 		$(OLDEST_INTEGRATION)
 
 build: venv  ## ansible-galaxy collection build into .build/dist (galaxy.yml's build_ignore keeps dev files out)
