@@ -26,10 +26,10 @@ import sys
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
 
+import aws_account
 import reliability_figures
 from moto_endpoint import start as start_endpoint
 from playbook_run import PlaybookRun
@@ -44,6 +44,8 @@ STEPS = ("site", "site-again", "verify", "teardown")
 REGION = "us-east-1"
 EMAILS = ["security-team@example.com"]
 FORKS = 8
+# moto's own keys: the caller that sets each account up, with IAM checks off.
+MOTO_KEYS = {"AccessKeyId": "testing", "SecretAccessKey": "testing"}
 
 # The IAM actions of the document that moto checks under another name, or never.
 MOTO_NAMES = {
@@ -130,20 +132,15 @@ class EnforcedAccounts:
         account_id = str(next(self.accounts))
         self.endpoint.answer_unchecked(float("inf"))
         try:
-            setup = self._session(
-                boto3.client(
-                    "sts",
-                    region_name=REGION,
-                    endpoint_url=self.endpoint.url,
-                    aws_access_key_id="testing",
-                    aws_secret_access_key="testing",
-                ).assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/setup", RoleSessionName="setup")["Credentials"]
-            )
-            iam = setup.client("iam", endpoint_url=self.endpoint.url)
+            credentials = aws_account.client("sts", REGION, self.endpoint.url, MOTO_KEYS).assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/setup", RoleSessionName="setup"
+            )["Credentials"]
+            iam = aws_account.client("iam", REGION, self.endpoint.url, credentials)
             iam.create_user(UserName="deployer")
             iam.put_user_policy(UserName="deployer", PolicyName="deployer", PolicyDocument=json.dumps(policy))
             key = iam.create_access_key(UserName="deployer")["AccessKey"]
-            setup.client("kms", endpoint_url=self.endpoint.url).create_key(Description="audited by verify.yml")
+            kms = aws_account.client("kms", REGION, self.endpoint.url, credentials)
+            kms.create_key(Description="audited by verify.yml")
         finally:
             self.endpoint.answer_unchecked(0)
         self.profiles[host] = f"arn:aws:iam::{account_id}:user/deployer"
@@ -152,15 +149,6 @@ class EnforcedAccounts:
                 f"[{host}]\naws_access_key_id = {key['AccessKeyId']}\n"
                 f"aws_secret_access_key = {key['SecretAccessKey']}\n"
             )
-
-    @staticmethod
-    def _session(credentials: dict) -> boto3.session.Session:
-        return boto3.session.Session(
-            aws_access_key_id=credentials["AccessKeyId"],
-            aws_secret_access_key=credentials["SecretAccessKey"],
-            aws_session_token=credentials["SessionToken"],
-            region_name=REGION,
-        )
 
     def run(self, step: str, hosts: list[str]) -> PlaybookRun:
         """The playbook of ``step`` on ``hosts``, each with its own profile; the report goes to the work directory."""
