@@ -46,7 +46,7 @@ export PATH := $(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
 # The slowest integration tests, listed at the end of each run: where `make test`'s time goes.
 DURATIONS := --durations=15 --durations-min=20
-# The heavy fault runs mostly wait (botocore's backoff after each injected fault).
+# The fault runs wait part of the time (botocore's backoff after each injected fault): a third worker fills that.
 RELIABILITY_WORKERS ?= 3
 # The stages of `make test`, in order; a+b runs a and b at the same time (tools/run-stages). The linters each use one
 # core, so the oldest combination's venv is built beside them. The reliability runs wait on retries and the oldest
