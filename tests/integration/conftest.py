@@ -13,10 +13,10 @@ import random
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 import yaml
 
+import aws_account
 from aws_account import Account
 from moto_endpoint import DEFAULT_REGION
 from moto_endpoint import MotoEndpoint
@@ -47,12 +47,10 @@ def aws_env(moto_endpoint) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def aws_client(aws_env):
     """``aws_client("logs", region)``: a real boto3 client pointed at the moto endpoint."""
-    session = boto3.session.Session(
-        aws_access_key_id=aws_env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=aws_env["AWS_SECRET_ACCESS_KEY"]
-    )
+    credentials = aws_account.env_credentials(aws_env)
 
     def make(service: str, region: str = DEFAULT_REGION):
-        return session.client(service, region_name=region, endpoint_url=aws_env["AWS_ENDPOINT_URL"])
+        return aws_account.client(service, region, aws_env["AWS_ENDPOINT_URL"], credentials)
 
     return make
 

@@ -44,8 +44,6 @@ STEPS = ("site", "site-again", "verify", "teardown")
 REGION = "us-east-1"
 EMAILS = ["security-team@example.com"]
 FORKS = 8
-# moto's own keys: the caller that sets each account up, with IAM checks off.
-MOTO_KEYS = {"AccessKeyId": "testing", "SecretAccessKey": "testing"}
 
 # The IAM actions of the document that moto checks under another name, or never.
 MOTO_NAMES = {
@@ -130,9 +128,10 @@ class EnforcedAccounts:
         """Without IAM checks: a user in an account of its own holding ``policy``, a KMS key there (so verify
         describes one), and the user's keys as profile ``host``."""
         account_id = str(next(self.accounts))
+        moto_keys = aws_account.env_credentials(self.endpoint.aws_env())  # moto's own: they set each account up
         self.endpoint.answer_unchecked(float("inf"))
         try:
-            credentials = aws_account.client("sts", REGION, self.endpoint.url, MOTO_KEYS).assume_role(
+            credentials = aws_account.client("sts", REGION, self.endpoint.url, moto_keys).assume_role(
                 RoleArn=f"arn:aws:iam::{account_id}:role/setup", RoleSessionName="setup"
             )["Credentials"]
             iam = aws_account.client("iam", REGION, self.endpoint.url, credentials)

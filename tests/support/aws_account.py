@@ -43,6 +43,16 @@ class Account:
         return client(service, region, self.endpoint_url, self.credentials)
 
 
+def env_credentials(env: dict[str, str]) -> dict[str, str]:
+    """The credentials of an environment (``AWS_ACCESS_KEY_ID`` and friends) in the form ``client`` takes."""
+    names = {
+        "AccessKeyId": "AWS_ACCESS_KEY_ID",
+        "SecretAccessKey": "AWS_SECRET_ACCESS_KEY",
+        "SessionToken": "AWS_SESSION_TOKEN",
+    }
+    return {key: env[name] for key, name in names.items() if env.get(name)}
+
+
 def client(service: str, region: str, endpoint_url: str, credentials: dict):
     """A boto3 client of ``service`` in ``region`` at ``endpoint_url`` with ``credentials`` (AccessKeyId,
     SecretAccessKey and, for assumed ones, SessionToken), made by the process's one session."""
